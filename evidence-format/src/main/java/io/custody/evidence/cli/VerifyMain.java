@@ -1,0 +1,26 @@
+package io.custody.evidence.cli;
+
+import io.custody.evidence.ToolVersion;
+import picocli.CommandLine;
+
+/**
+ * {@code custody-verify}: the standalone offline verifier (one jar, no AWS classes) for legal teams
+ * and outside firms.
+ */
+public final class VerifyMain {
+
+  private VerifyMain() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs and returns the exit code (for tests). */
+  public static int run(String... args) {
+    CommandLine cl = new CommandLine(new VerifyCommand());
+    cl.setCommandName("custody-verify");
+    cl.getCommandSpec().version("custody-verify " + ToolVersion.version());
+    cl.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("--verbose").description("Stack traces on internal errors.").build());
+    return new ExitCodes("custody-verify").install(cl).execute(args);
+  }
+}

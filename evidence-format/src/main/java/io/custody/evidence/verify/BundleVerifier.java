@@ -1,0 +1,167 @@
+package io.custody.evidence.verify;
+
+import io.custody.evidence.Sha256;
+import io.custody.evidence.bundle.BundleLayout;
+import io.custody.evidence.bundle.Sha256Sums;
+import io.custody.evidence.custody.ChainReport;
+import io.custody.evidence.custody.CustodyChain;
+import io.custody.evidence.custody.CustodyEntry;
+import io.custody.evidence.custody.CustodyObject;
+import io.custody.evidence.custody.Outcome;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Verifies an EVB 1.0 bundle (a tar or its extracted folder) offline. Reads it once, streaming;
+ * never writes outside a private temporary folder; never throws for bad content: every problem is
+ * a {@link Finding} in the report, and the report is ok only without findings.
+ *
+ * <p>Checks: archive safety (one top folder, only regular files and folders, allowed names, no
+ * duplicates); required files; SHA256SUMS format, every listed file present with its hash, no file
+ * beyond it; the CMS signature over SHA256SUMS and the signer's chain to the trust anchors; the
+ * custody chain and that it ends with this bundle's seal; the manifest against all of these; each
+ * item's stored files, segment hashes and raw hashes; the item hash files; the time-stamp.
+ */
+public final class BundleVerifier {
+
+  private static final List<String> ORDER = List.of("archive", "layout", "sha256sums", "file-missing", "file-hash", "file-extra",
+      "signature", "signer-trust", "custody-chain", "manifest", "hash-file", "segment-hash", "raw-hash", "timestamp");
+
+  private final List<X509Certificate> trust;
+  private final List<X509Certificate> tsaTrust;
+  private final Path tmpParent;
+
+  /**
+   * @param trust the examiner certificate(s) or CA(s) the signer must chain to
+   * @param tsaTrust TSA roots to check the time-stamp against; empty to only check it is well formed
+   */
+  public BundleVerifier(List<X509Certificate> trust, List<X509Certificate> tsaTrust, Path tmpParent) {
+    this.trust = List.copyOf(trust);
+    this.tsaTrust = List.copyOf(tsaTrust);
+    this.tmpParent = tmpParent;
+  }
+
+  public BundleVerifier(List<X509Certificate> trust) {
+    this(trust, List.of(), Path.of(System.getProperty("java.io.tmpdir")));
+  }
+
+  public VerificationReport verify(Path bundle) {
+    List<Finding> findings = new ArrayList<>();
+    if (!Files.exists(bundle)) {
+      findings.add(new Finding("archive", null, "no such file or folder: " + bundle));
+      return report(bundle, null, findings, null, null, 0, 0, 0, 0);
+    }
+    BundleSource source = Files.isDirectory(bundle) ? new DirectorySource(bundle) : new TarSource(bundle);
+    try (Collector c = new Collector(source, findings, tmpParent)) {
+      try {
+        source.forEach(c);
+      } catch (IOException | RuntimeException e) {
+        findings.add(new Finding("archive", null, "unreadable bundle: " + e.getMessage()));
+      }
+      try {
+        c.finishRawChecks();
+      } catch (IOException | RuntimeException e) {
+        findings.add(new Finding("raw-hash", null, "could not check the raw streams: " + e.getMessage()));
+      }
+      if (c.top == null) {
+        findings.add(new Finding("archive", null, "empty bundle"));
+        return report(bundle, null, findings, null, null, 0, 0, 0, c.bytesRead);
+      }
+      for (String required : BundleLayout.REQUIRED) {
+        if (!c.hashes.containsKey(required)) {
+          findings.add(new Finding("layout", required, "required file missing"));
+        }
+      }
+      Map<String, Sha256> sums = checkFiles(c, findings);
+      SignerSummary signer = null;
+      byte[] sumsBytes = c.memory.get(BundleLayout.SHA256SUMS);
+      byte[] p7s = c.memory.get(BundleLayout.SIGNATURE);
+      if (sumsBytes != null && p7s != null) {
+        signer = SignatureCheck.check(sumsBytes, p7s, trust, findings);
+      }
+      ChainReport chain = checkChain(c, findings);
+      if (c.manifest != null) {
+        ManifestCheck.check(c.manifest, c, sums, chain, findings);
+      }
+      TimestampSummary ts = null;
+      byte[] tsr = c.memory.get(BundleLayout.TIMESTAMP);
+      if (tsr != null && p7s != null) {
+        ts = TimestampCheck.check(tsr, p7s, c.memory.get(BundleLayout.TSA_CHAIN), tsaTrust, findings);
+      } else if (c.hashes.containsKey(BundleLayout.TSA_CHAIN)) {
+        findings.add(new Finding("timestamp", BundleLayout.TSA_CHAIN, "a TSA chain without a time-stamp"));
+      }
+      int items = c.manifest == null ? 0 : c.manifest.items().size();
+      return report(bundle, c.top, findings, signer, ts, c.hashes.size(), items, chain.count(), c.bytesRead);
+    }
+  }
+
+  private static Map<String, Sha256> checkFiles(Collector c, List<Finding> findings) {
+    byte[] bytes = c.memory.get(BundleLayout.SHA256SUMS);
+    if (bytes == null) {
+      return Map.of();
+    }
+    Sha256Sums.Parsed parsed = Sha256Sums.parse(bytes);
+    parsed.problems().forEach(p -> findings.add(new Finding("sha256sums", BundleLayout.SHA256SUMS, p)));
+    Map<String, Sha256> sums = parsed.entries();
+    sums.forEach((path, expected) -> {
+      Sha256 actual = c.hashes.get(path);
+      if (actual == null) {
+        findings.add(new Finding("file-missing", path, "listed in SHA256SUMS but not in the bundle"));
+      } else if (!actual.equals(expected)) {
+        findings.add(new Finding("file-hash", path, "SHA-256 " + actual + ", SHA256SUMS says " + expected));
+      }
+      if (BundleLayout.UNSEALED.contains(path)) {
+        findings.add(new Finding("sha256sums", path, "lists a file that cannot be sealed"));
+      }
+    });
+    for (String path : c.hashes.keySet()) {
+      if (!sums.containsKey(path) && !BundleLayout.UNSEALED.contains(path)) {
+        findings.add(new Finding("file-extra", path, "in the bundle but not in SHA256SUMS"));
+      }
+    }
+    return sums;
+  }
+
+  private static ChainReport checkChain(Collector c, List<Finding> findings) {
+    List<CustodyChain.EntryFile> files = new ArrayList<>();
+    for (String path : c.hashes.keySet()) {
+      if (path.startsWith(BundleLayout.CUSTODY_DIR + "/")) {
+        byte[] b = c.memory.get(path);
+        if (b == null) {
+          findings.add(new Finding("custody-chain", path, "entry too large to be a custody entry"));
+          continue;
+        }
+        files.add(new CustodyChain.EntryFile(path, b));
+      }
+    }
+    ChainReport report = CustodyChain.verify(files);
+    report.problems().forEach(p -> findings.add(new Finding("custody-chain", p.path(), p.detail())));
+    if (files.isEmpty()) {
+      findings.add(new Finding("custody-chain", BundleLayout.CUSTODY_DIR, "no custody entries"));
+    } else if (!report.entries().isEmpty()) {
+      CustodyEntry last = report.entries().get(report.entries().size() - 1);
+      boolean sealsThis = "sealed".equals(last.event()) && last.outcome() == Outcome.INTENT
+          && last.objects().stream().map(CustodyObject::sourceId).anyMatch(id -> id != null && id.equals(c.top));
+      if (!sealsThis || last.seq() != files.size()) {
+        findings.add(new Finding("custody-chain", files.get(files.size() - 1).path(), "the chain does not end with the seal of bundle " + c.top));
+      }
+    }
+    return report;
+  }
+
+  private static VerificationReport report(Path bundle, String id, List<Finding> findings, SignerSummary signer, TimestampSummary ts,
+      int files, int items, int entries, long bytes) {
+    List<Finding> sorted = new ArrayList<>(findings);
+    sorted.sort(Comparator.comparingInt((Finding f) -> {
+      int i = ORDER.indexOf(f.check());
+      return i < 0 ? ORDER.size() : i;
+    }));
+    return new VerificationReport(sorted.isEmpty(), bundle.toString(), id, sorted, signer, ts, files, items, entries, bytes);
+  }
+}

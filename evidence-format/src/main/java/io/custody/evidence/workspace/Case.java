@@ -1,0 +1,213 @@
+package io.custody.evidence.workspace;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.custody.evidence.HostException;
+import io.custody.evidence.IntegrityException;
+import io.custody.evidence.InvalidInputException;
+import io.custody.evidence.ToolVersion;
+import io.custody.evidence.custody.Actor;
+import io.custody.evidence.custody.CustodyLog;
+import io.custody.evidence.hash.ProgressListener;
+import io.custody.evidence.internal.Json;
+import io.custody.evidence.internal.Locks;
+import io.custody.evidence.custody.Outcome;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * A case workspace: {@code case.json}, the custody log ({@code custody/}), the items ({@code
+ * items/<id>.json}) and their files ({@code data/<type>/<folder>/}), and {@code tool/}. Everything in
+ * it that a bundle seals is written once.
+ */
+public final class Case {
+
+  static final String CASE_JSON = "case.json";
+  static final String ITEMS = "items";
+  static final String LOCK = "case.lock";
+  /** Case-relative folder of the custody entries. */
+  public static final String CUSTODY = "custody";
+  /** Case-relative folder sealed as {@code tool/}. */
+  public static final String TOOL = "tool";
+
+  private static final Pattern ITEM_FILE = Pattern.compile("item-(\\d{3,6})\\.(json|pending)");
+  private static final int MAX_ITEM_JSON = 64 << 20;
+
+  private final Path dir;
+  private final CaseInfo info;
+  private final Clock clock;
+  private final CustodyLog log;
+
+  Case(Path dir, CaseInfo info, Clock clock) {
+    this.dir = dir;
+    this.info = info;
+    this.clock = clock;
+    Actor actor = new Actor(info.examiner(), Actor.localHost(), ToolVersion.tool());
+    this.log = new CustodyLog(dir.resolve(CUSTODY), dir.resolve(LOCK), dir.resolve(TOOL).resolve("custody-torn"), CUSTODY, clock, actor);
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public String id() {
+    return info.id();
+  }
+
+  public CaseInfo info() {
+    return info;
+  }
+
+  public CustodyLog log() {
+    return log;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  /** The recorded items, in id order. */
+  public List<Item> items() {
+    List<Item> out = new ArrayList<>();
+    Path itemsDir = dir.resolve(ITEMS);
+    if (!Files.isDirectory(itemsDir)) {
+      return out;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(itemsDir, "item-*.json")) {
+      for (Path p : ds) {
+        out.add(readItem(p));
+      }
+    } catch (IOException e) {
+      throw new HostException("Failed to list items of case '" + id() + "': " + e.getMessage(), e);
+    }
+    out.sort(Comparator.comparing(Item::id));
+    return out;
+  }
+
+  /** Reservations of acquisitions that never finished (a crash). */
+  public List<String> interruptedItems() {
+    List<String> out = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve(ITEMS), "item-*.pending")) {
+      ds.forEach(p -> out.add(p.getFileName().toString().replace(".pending", "")));
+    } catch (IOException e) {
+      return out;
+    }
+    out.sort(null);
+    return out;
+  }
+
+  /**
+   * Finds an item by its id or its source id.
+   *
+   * @param type when not null, only items of this type are considered
+   * @throws InvalidInputException when nothing or more than one item matches
+   */
+  public Item item(String ref, ItemType type) {
+    List<Item> all = items().stream().filter(i -> type == null || i.type() == type).toList();
+    Optional<Item> byId = all.stream().filter(i -> i.id().equals(ref)).findFirst();
+    if (byId.isPresent()) {
+      return byId.get();
+    }
+    List<Item> bySource = all.stream().filter(i -> i.sourceId().equals(ref)).toList();
+    if (bySource.size() == 1) {
+      return bySource.get(0);
+    }
+    String what = type == null ? "item" : type.label() + " item";
+    if (bySource.isEmpty()) {
+      throw new InvalidInputException("Failed to find " + what + " '" + ref + "' in case '" + id() + "': no item has that id or source id");
+    }
+    throw new InvalidInputException("Failed to find " + what + " '" + ref + "' in case '" + id() + "': several items come from it ("
+        + bySource.stream().map(Item::id).collect(Collectors.joining(", ")) + "); give the item id");
+  }
+
+  /**
+   * Reserves an item id and folder and records the intent to acquire.
+   */
+  public PendingItem begin(ItemSpec spec) {
+    try (Locks.Held ignored = Locks.exclusive(dir.resolve(LOCK))) {
+      Path itemsDir = Files.createDirectories(dir.resolve(ITEMS));
+      int next = 1;
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(itemsDir)) {
+        for (Path p : ds) {
+          Matcher m = ITEM_FILE.matcher(p.getFileName().toString());
+          if (m.matches()) {
+            next = Math.max(next, Integer.parseInt(m.group(1)) + 1);
+          }
+        }
+      }
+      String id = String.format(java.util.Locale.ROOT, "item-%03d", next);
+      Path reservation = itemsDir.resolve(id + ".pending");
+      Files.write(reservation, (spec.type.label() + " " + spec.sourceId + "\n").getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW);
+      Path typeDir = Files.createDirectories(dir.resolve("data").resolve(spec.type.folder()));
+      String base = Names.safeFileName(spec.sourceId);
+      String folder = base;
+      for (int n = 2; Files.exists(typeDir.resolve(folder)); n++) {
+        folder = base + "-" + n;
+      }
+      Files.createDirectory(typeDir.resolve(folder));
+      return new PendingItem(this, spec, id, "data/" + spec.type.folder() + "/" + folder, reservation);
+    } catch (IOException e) {
+      throw new HostException("Failed to reserve an item in case '" + id() + "': " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Acquires a whole stream as a new item: reserve, write, hash, record.
+   *
+   * @throws HostException when reading or writing fails (the failure is recorded)
+   */
+  public Item add(ItemSpec spec, InputStream in, long expectedSize, ProgressListener progress) {
+    try (PendingItem pending = begin(spec)) {
+      try {
+        pending.write(in, expectedSize, progress);
+      } catch (IOException e) {
+        throw new HostException("Failed to acquire " + spec.type.label() + " '" + spec.sourceId + "': " + e.getMessage(), e);
+      }
+      return pending.commit(Outcome.SUCCEEDED, null);
+    }
+  }
+
+  /** Appends a line to {@code tool/acquisition.log} (what was run, when). */
+  public void toolLog(String line) {
+    try (Locks.Held ignored = Locks.exclusive(dir.resolve(LOCK))) {
+      Path tool = Files.createDirectories(dir.resolve(TOOL));
+      String stamp = DateTimeFormatter.ISO_INSTANT.format(clock.instant());
+      Files.write(tool.resolve("acquisition.log"), (stamp + " " + line.replace('\n', ' ') + "\n").getBytes(StandardCharsets.UTF_8),
+          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new HostException("Failed to write the tool log of case '" + id() + "': " + e.getMessage(), e);
+    }
+  }
+
+  private Item readItem(Path p) {
+    try {
+      if (Files.size(p) > MAX_ITEM_JSON) {
+        throw new IntegrityException("Failed to read item record '" + p + "': larger than " + MAX_ITEM_JSON + " bytes");
+      }
+      Item item = Json.mapper().readValue(Files.readAllBytes(p), Item.class);
+      String expected = p.getFileName().toString().replace(".json", "");
+      if (!expected.equals(item.id()) || !Names.isSafeRelativePath(item.dir())) {
+        throw new IntegrityException("Failed to read item record '" + p + "': id or folder does not match its file");
+      }
+      return item;
+    } catch (JsonProcessingException e) {
+      throw new IntegrityException("Failed to read item record '" + p + "' at offset "
+          + (e.getLocation() == null ? -1 : e.getLocation().getByteOffset()) + ": " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new HostException("Failed to read item record '" + p + "': " + e.getMessage(), e);
+    }
+  }
+}
