@@ -78,8 +78,8 @@ public final class CustodyLog {
         if (problems.isEmpty()) {
           prev = Sha256.digest(lastBytes);
         } else if (problems.get(0).torn()) {
+          // The recovery entry takes the torn entry's number; this entry follows it.
           prev = recoverTorn(files, lastNo, lastBytes, problems.get(0).detail());
-          seq = lastNo;
         } else {
           throw new IntegrityException("Failed to append to custody log '" + dir + "': " + problems.get(0).detail());
         }
@@ -172,7 +172,6 @@ public final class CustodyLog {
     if (lastNo > 1) {
       prev = Sha256.digest(Files.readAllBytes(files.get(lastNo - 1)));
     }
-    // The recovery entry takes the torn entry's number; the next append follows it.
     CustodyEntry recovered =
         entry(
             lastNo,

@@ -17,6 +17,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.cmp.PKIStatus;
+import org.bouncycastle.asn1.cmp.PKIStatusInfo;
+import org.bouncycastle.asn1.tsp.TimeStampResp;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
@@ -89,10 +93,19 @@ public final class TimeStamper {
       List<X509Certificate> certs = certificates(token);
       X509Certificate signer = signerOf(token, certs);
       token.validate(new JcaSimpleSignerInfoVerifierBuilder().setProvider(Providers.BC).build(signer));
-      return new Stamp(resp.getEncoded(), certs, token.getTimeStampInfo().getGenTime().toInstant());
+      return new Stamp(canonical(token), certs, token.getTimeStampInfo().getGenTime().toInstant());
     } catch (TSPException | IOException | org.bouncycastle.operator.OperatorCreationException | CertificateException e) {
       throw new InvalidInputException("Failed to time-stamp with '" + tsa + "': " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The response as kept in a bundle: the TSA's token, byte for byte, in a granted response without
+   * the TSA's free-text status, so that nothing unsigned but the token's certificates remains (and
+   * those are pinned by certs/tsa-chain.pem).
+   */
+  static byte[] canonical(TimeStampToken token) throws IOException {
+    return new TimeStampResp(new PKIStatusInfo(PKIStatus.granted), token.toCMSSignedData().toASN1Structure()).getEncoded(ASN1Encoding.DER);
   }
 
   /** The certificates a token carries. */

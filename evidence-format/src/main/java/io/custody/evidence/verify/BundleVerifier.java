@@ -78,26 +78,37 @@ public final class BundleVerifier {
           findings.add(new Finding("layout", required, "required file missing"));
         }
       }
-      Map<String, Sha256> sums = checkFiles(c, findings);
-      SignerSummary signer = null;
+      Map<String, Sha256> sums = guard("sha256sums", findings, () -> checkFiles(c, findings), Map.of());
       byte[] sumsBytes = c.memory.get(BundleLayout.SHA256SUMS);
       byte[] p7s = c.memory.get(BundleLayout.SIGNATURE);
-      if (sumsBytes != null && p7s != null) {
-        signer = SignatureCheck.check(sumsBytes, p7s, trust, findings);
-      }
-      ChainReport chain = checkChain(c, findings);
+      SignerSummary signer = sumsBytes == null || p7s == null ? null : guard("signature", findings,
+          () -> SignatureCheck.check(sumsBytes, p7s, c.memory.get(BundleLayout.SIGNER_CHAIN), trust, findings), null);
+      ChainReport chain = guard("custody-chain", findings, () -> checkChain(c, findings), CustodyChain.verify(List.of()));
       if (c.manifest != null) {
-        ManifestCheck.check(c.manifest, c, sums, chain, findings);
+        guard("manifest", findings, () -> {
+          ManifestCheck.check(c.manifest, c, sums, chain, findings);
+          return null;
+        }, null);
       }
       TimestampSummary ts = null;
       byte[] tsr = c.memory.get(BundleLayout.TIMESTAMP);
       if (tsr != null && p7s != null) {
-        ts = TimestampCheck.check(tsr, p7s, c.memory.get(BundleLayout.TSA_CHAIN), tsaTrust, findings);
+        ts = guard("timestamp", findings, () -> TimestampCheck.check(tsr, p7s, c.memory.get(BundleLayout.TSA_CHAIN), tsaTrust, findings), null);
       } else if (c.hashes.containsKey(BundleLayout.TSA_CHAIN)) {
         findings.add(new Finding("timestamp", BundleLayout.TSA_CHAIN, "a TSA chain without a time-stamp"));
       }
       int items = c.manifest == null ? 0 : c.manifest.items().size();
       return report(bundle, c.top, findings, signer, ts, c.hashes.size(), items, chain.count(), c.bytesRead);
+    }
+  }
+
+  /** Runs one check; hostile content that makes a library throw becomes a finding of that check. */
+  private static <T> T guard(String check, List<Finding> findings, java.util.function.Supplier<T> body, T fallback) {
+    try {
+      return body.get();
+    } catch (RuntimeException e) {
+      findings.add(new Finding(check, null, "check could not complete on this content: " + e));
+      return fallback;
     }
   }
 

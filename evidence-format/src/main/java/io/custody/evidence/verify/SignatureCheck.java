@@ -33,7 +33,7 @@ final class SignatureCheck {
 
   private SignatureCheck() {}
 
-  static SignerSummary check(byte[] sums, byte[] p7s, List<X509Certificate> trust, List<Finding> findings) {
+  static SignerSummary check(byte[] sums, byte[] p7s, byte[] signerChainPem, List<X509Certificate> trust, List<Finding> findings) {
     String path = BundleLayout.SIGNATURE;
     if (!isDer(p7s)) {
       findings.add(new Finding("signature", path, "not a DER encoding (changed or re-encoded)"));
@@ -48,6 +48,21 @@ final class SignatureCheck {
     } catch (Exception e) {
       findings.add(new Finding("signature", path, "not a CMS SignedData: " + e.getMessage()));
       return null;
+    }
+    List<byte[]> expected = new ArrayList<>();
+    if (signerChainPem != null) {
+      try {
+        for (X509Certificate c : Pem.parseCertificates(new String(signerChainPem, java.nio.charset.StandardCharsets.US_ASCII), BundleLayout.SIGNER_CHAIN)) {
+          expected.add(c.getEncoded());
+        }
+      } catch (Exception e) {
+        findings.add(new Finding("signature", BundleLayout.SIGNER_CHAIN, "unreadable: " + e.getMessage()));
+      }
+    }
+    try {
+      CmsStructure.problems(sd, 1, expected).forEach(p -> findings.add(new Finding("signature", path, p)));
+    } catch (RuntimeException e) {
+      findings.add(new Finding("signature", path, "malformed SignedData: " + e.getMessage()));
     }
     Collection<SignerInformation> signers = sd.getSignerInfos().getSigners();
     if (signers.isEmpty()) {

@@ -8,9 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import java.util.Map;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -45,6 +43,9 @@ final class TimestampCheck {
         findings.add(new Finding("timestamp", path, "no time-stamp token (status " + resp.getStatus() + ")"));
         return null;
       }
+      if (resp.getStatus() != 0 || resp.getStatusString() != null || resp.getFailInfo() != null) {
+        findings.add(new Finding("timestamp", path, "status is not a plain 'granted' (Custody keeps no status text)"));
+      }
       var info = token.getTimeStampInfo();
       String alg = IMPRINT.get(info.getMessageImprintAlgOID());
       if (alg == null) {
@@ -61,14 +62,14 @@ final class TimestampCheck {
         valid = false;
         findings.add(new Finding("timestamp", path, "token does not verify: " + e.getMessage()));
       }
-      if (tsaChainPem != null) {
-        Set<String> inFile = new HashSet<>();
-        Pem.parseCertificates(new String(tsaChainPem, StandardCharsets.US_ASCII), BundleLayout.TSA_CHAIN).forEach(c -> inFile.add(Pem.fingerprint(c)));
-        Set<String> inToken = new HashSet<>();
-        certs.forEach(c -> inToken.add(Pem.fingerprint(c)));
-        if (!inFile.equals(inToken)) {
-          findings.add(new Finding("timestamp", BundleLayout.TSA_CHAIN, "does not hold the certificates of the time-stamp token"));
-        }
+      List<byte[]> expected = new java.util.ArrayList<>();
+      for (X509Certificate c : certs) {
+        expected.add(c.getEncoded());
+      }
+      CmsStructure.problems(token.toCMSSignedData(), 3, expected).forEach(p -> findings.add(new Finding("timestamp", path, p)));
+      if (tsaChainPem != null && !Arrays.equals(tsaChainPem, Pem.write(certs).getBytes(StandardCharsets.US_ASCII))) {
+        // Compared byte for byte: the file is outside SHA256SUMS, so nothing else guards it.
+        findings.add(new Finding("timestamp", BundleLayout.TSA_CHAIN, "does not hold exactly the certificates of the time-stamp token"));
       }
       Boolean trusted = null;
       if (!tsaTrust.isEmpty()) {

@@ -42,7 +42,8 @@ final class Trust {
       params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(pool)));
       CertPathBuilder.getInstance("PKIX").build(params);
       return null;
-    } catch (GeneralSecurityException e) {
+    } catch (GeneralSecurityException | RuntimeException e) {
+      // A hostile certificate can make the JDK's path builder throw anything.
       return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
   }
