@@ -52,12 +52,20 @@ public final class BundleVerifier {
   }
 
   public VerificationReport verify(Path bundle) {
-    List<Finding> findings = new ArrayList<>();
     if (!Files.exists(bundle)) {
-      findings.add(new Finding("archive", null, "no such file or folder: " + bundle));
-      return report(bundle, null, findings, null, null, 0, 0, 0, 0);
+      return report(bundle.toString(), null, List.of(new Finding("archive", null, "no such file or folder: " + bundle)), null, null, 0, 0, 0, 0);
     }
     BundleSource source = Files.isDirectory(bundle) ? new DirectorySource(bundle) : new TarSource(bundle);
+    return verify(source, bundle.toString());
+  }
+
+  /** Verifies a tar given as bytes (for the fuzz test). */
+  VerificationReport verifyTar(byte[] tar) {
+    return verify(new TarSource(() -> new java.io.ByteArrayInputStream(tar)), "(memory)");
+  }
+
+  private VerificationReport verify(BundleSource source, String bundle) {
+    List<Finding> findings = new ArrayList<>();
     try (Collector c = new Collector(source, findings, tmpParent)) {
       try {
         source.forEach(c);
@@ -166,13 +174,13 @@ public final class BundleVerifier {
     return report;
   }
 
-  private static VerificationReport report(Path bundle, String id, List<Finding> findings, SignerSummary signer, TimestampSummary ts,
+  private static VerificationReport report(String bundle, String id, List<Finding> findings, SignerSummary signer, TimestampSummary ts,
       int files, int items, int entries, long bytes) {
     List<Finding> sorted = new ArrayList<>(findings);
     sorted.sort(Comparator.comparingInt((Finding f) -> {
       int i = ORDER.indexOf(f.check());
       return i < 0 ? ORDER.size() : i;
     }));
-    return new VerificationReport(sorted.isEmpty(), bundle.toString(), id, sorted, signer, ts, files, items, entries, bytes);
+    return new VerificationReport(sorted.isEmpty(), bundle, id, sorted, signer, ts, files, items, entries, bytes);
   }
 }

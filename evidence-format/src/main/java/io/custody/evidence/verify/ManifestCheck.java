@@ -33,6 +33,9 @@ final class ManifestCheck {
     if (item.type() == null || item.sourceId() == null || item.hashes() == null || item.compression() == null) {
       return "type, source_id, hashes or compression missing";
     }
+    if (!Names.SOURCE_ID.matcher(item.sourceId()).matches()) {
+      return "bad source_id";
+    }
     if (item.dir() == null || !Names.isSafeRelativePath(item.dir()) || !item.dir().startsWith("data/")) {
       return "dir is not a safe path under data/";
     }

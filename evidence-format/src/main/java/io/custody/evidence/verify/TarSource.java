@@ -12,15 +12,24 @@ final class TarSource implements BundleSource {
   /** More entries than this and the archive is refused. */
   static final int MAX_ENTRIES = 2_000_000;
 
-  private final Path file;
+  /** Opens the tar bytes. */
+  interface Opener {
+    InputStream open() throws IOException;
+  }
+
+  private final Opener opener;
 
   TarSource(Path file) {
-    this.file = file;
+    this(() -> Files.newInputStream(file));
+  }
+
+  TarSource(Opener opener) {
+    this.opener = opener;
   }
 
   @Override
   public void forEach(Handler handler) throws IOException {
-    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 20)) {
+    try (InputStream raw = new BufferedInputStream(opener.open(), 1 << 20)) {
       new StrictTarReader(raw).forEach(handler);
     }
   }

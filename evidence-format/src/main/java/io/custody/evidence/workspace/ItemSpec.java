@@ -22,7 +22,7 @@ public final class ItemSpec {
 
   private ItemSpec(ItemType type, String sourceId, String fileName) {
     this.type = type;
-    this.sourceId = Names.requireId(sourceId, "source id");
+    this.sourceId = Names.requireSourceId(sourceId);
     this.name = type.storedName(fileName);
     this.compression = type.defaultCompression();
     this.segmentSize = type.defaultSegmentSize();

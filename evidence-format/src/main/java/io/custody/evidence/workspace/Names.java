@@ -12,6 +12,9 @@ public final class Names {
   /** Case ids and item ids: 1 to 64 characters, starting with a letter or digit. */
   public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
+  /** Source ids: AWS ids and ARNs, host names: 1 to 256 of A-Z a-z 0-9 . _ : / @ + = , - */
+  public static final Pattern SOURCE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/@+=,-]{0,255}");
+
   private static final Pattern COMPONENT = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,254}");
 
   /** The longest relative path a bundle may hold. */
@@ -26,6 +29,17 @@ public final class Names {
     if (id == null || !ID.matcher(id).matches() || id.contains("..")) {
       throw new InvalidInputException("Failed to use " + what + " '" + id
           + "': use 1 to 64 of A-Z a-z 0-9 . _ - starting with a letter or digit");
+    }
+    return id;
+  }
+
+  /**
+   * @throws InvalidInputException when {@code id} is not a valid source id
+   */
+  public static String requireSourceId(String id) {
+    if (id == null || !SOURCE_ID.matcher(id).matches()) {
+      throw new InvalidInputException("Failed to use source id '" + id
+          + "': use 1 to 256 of A-Z a-z 0-9 . _ : / @ + = , - starting with a letter or digit");
     }
     return id;
   }

@@ -1,0 +1,112 @@
+package io.custody.evidence.workspace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.custody.evidence.HostException;
+import io.custody.evidence.InvalidInputException;
+import io.custody.evidence.custody.CustodyEntry;
+import io.custody.evidence.custody.Outcome;
+import io.custody.evidence.hash.ProgressListener;
+import io.custody.evidence.testing.Fixtures;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CaseTest {
+
+  @TempDir Path home;
+
+  @Test
+  void open_twice_refused() {
+    CaseStore store = CaseStore.at(home, Fixtures.CLOCK);
+    store.open("IR-1", "E", null, null);
+    assertThatThrownBy(() -> store.open("IR-1", "E", null, null)).isInstanceOf(InvalidInputException.class).hasMessageContaining("already exists");
+  }
+
+  @Test
+  void load_unknown_refusedWithHint() {
+    assertThatThrownBy(() -> CaseStore.at(home, Fixtures.CLOCK).load("nope")).hasMessageContaining("custody case open");
+  }
+
+  @Test
+  void add_recordsItemFilesHashesAndCustody() throws IOException {
+    Case c = Fixtures.sampleCase(home, "IR-1");
+    List<Item> items = c.items();
+    assertThat(items).extracting(Item::id).containsExactly("item-001", "item-002", "item-003", "item-004");
+    Item disk = items.get(0);
+    assertThat(disk.dir()).isEqualTo("data/disk/vol-0123456789abcdef0");
+    assertThat(disk.segments()).hasSize(3);
+    assertThat(disk.files()).containsExactly("image.raw.sha256", "image.raw.md5", "image.raw.sha1", "image.raw.pieces.sha256");
+    assertThat(Files.readString(c.dir().resolve(disk.dir()).resolve("image.raw.sha256")))
+        .isEqualTo(disk.hashes().sha256().hex() + "  image.raw\n");
+    Item meta = items.get(2);
+    assertThat(meta.dir()).isEqualTo("data/metadata/i-0123456789abcdef0");
+    assertThat(meta.segments()).singleElement().satisfies(s -> assertThat(s.file()).isEqualTo("instance.json"));
+    // The metadata from the same instance as the memory image gets its own folder under its type.
+    assertThat(items.get(1).dir()).isEqualTo("data/memory/i-0123456789abcdef0");
+    List<CustodyEntry> entries = c.log().verify().entries();
+    assertThat(entries).extracting(CustodyEntry::event).containsExactly("case-opened", "acquired", "acquired", "acquired", "acquired",
+        "acquired", "acquired", "acquired", "acquired");
+    assertThat(entries.get(2).outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(entries.get(2).objects()).anySatisfy(o -> assertThat(o.sha256()).isEqualTo(disk.hashes().sha256()));
+  }
+
+  @Test
+  void item_byIdOrSourceId_ambiguityExplained() {
+    Case c = Fixtures.sampleCase(home, "IR-1");
+    assertThat(c.item("item-001", null).sourceId()).isEqualTo("vol-0123456789abcdef0");
+    assertThat(c.item("vol-0123456789abcdef0", null).id()).isEqualTo("item-001");
+    assertThat(c.item("i-0123456789abcdef0", ItemType.MEMORY).id()).isEqualTo("item-002");
+    assertThatThrownBy(() -> c.item("i-0123456789abcdef0", null)).hasMessageContaining("item-002, item-003");
+    assertThatThrownBy(() -> c.item("vol-x", null)).isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
+  void add_readFails_nothingLeftAndFailureRecorded() {
+    Case c = CaseStore.at(home, Fixtures.CLOCK).open("IR-1", "E", null, null);
+    InputStream failing = new InputStream() {
+      int n;
+
+      @Override
+      public int read() throws IOException {
+        if (++n > 100_000) {
+          throw new IOException("Input/output error");
+        }
+        return 7;
+      }
+    };
+    assertThatThrownBy(() -> c.add(ItemSpec.of(ItemType.DISK, "vol-1", "x").segmentSize(10_000), failing, -1, ProgressListener.NONE))
+        .isInstanceOf(HostException.class).hasMessageContaining("Input/output error");
+    assertThat(c.items()).isEmpty();
+    assertThat(c.interruptedItems()).isEmpty();
+    assertThat(c.dir().resolve("data/disk/vol-1")).doesNotExist();
+    List<CustodyEntry> entries = c.log().verify().entries();
+    CustodyEntry last = entries.get(entries.size() - 1);
+    assertThat(last.outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(last.notes()).contains("Input/output error");
+  }
+
+  @Test
+  void interruptedAcquisition_isVisible() {
+    Case c = CaseStore.at(home, Fixtures.CLOCK).open("IR-1", "E", null, null);
+    c.begin(ItemSpec.of(ItemType.DISK, "vol-1", "x"));
+    CaseStatus s = CaseStatus.of(c);
+    assertThat(s.interruptedItems()).containsExactly("item-001");
+    assertThat(s.custody().openActions()).singleElement().satisfies(e -> assertThat(e.event()).isEqualTo("acquired"));
+    // The next acquisition gets the next id, never the interrupted one.
+    Fixtures.add(c, ItemSpec.of(ItemType.OTHER, "n-1", "a.txt"), new byte[] {1});
+    assertThat(c.items()).extracting(Item::id).containsExactly("item-002");
+  }
+
+  @Test
+  void caseFolder_notWorldReadable() throws IOException {
+    Case c = CaseStore.at(home, Fixtures.CLOCK).open("IR-1", "E", null, null);
+    assertThat(Files.getPosixFilePermissions(c.dir())).doesNotContain(PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_EXECUTE);
+  }
+}
