@@ -98,6 +98,7 @@ final class HashCommand implements Callable<Integer> {
       for (Piece p : r.pieces()) {
         out.printf("piece %06d offset %d length %d sha256 %s%n", p.index(), p.offset(), p.length(), p.sha256());
       }
+      out.flush();
       System.err.println("custody: " + r.size() + " bytes (" + ByteSize.format(r.size()) + ")");
     }
     out.flush();
