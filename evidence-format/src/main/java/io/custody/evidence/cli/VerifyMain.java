@@ -12,6 +12,7 @@ public final class VerifyMain {
   private VerifyMain() {}
 
   public static void main(String[] args) {
+    io.custody.evidence.hash.WarmUp.start(java.util.Set.of(io.custody.evidence.HashAlgorithm.SHA256));
     System.exit(run(args));
   }
 
