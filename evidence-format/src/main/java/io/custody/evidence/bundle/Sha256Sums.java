@@ -1,6 +1,7 @@
 package io.custody.evidence.bundle;
 
 import io.custody.evidence.Sha256;
+import io.custody.evidence.internal.Printable;
 import io.custody.evidence.workspace.Names;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -63,7 +64,7 @@ public final class Sha256Sums {
         continue;
       }
       if (!Names.isSafeRelativePath(path)) {
-        problems.add(where + ": unsafe path '" + printable(path) + "'");
+        problems.add(where + ": unsafe path '" + Printable.of(path) + "'");
         continue;
       }
       if (out.containsKey(path)) {
@@ -77,16 +78,5 @@ public final class Sha256Sums {
       out.put(path, new Sha256(hex));
     }
     return new Parsed(out, problems);
-  }
-
-  static String printable(String s) {
-    StringBuilder sb = new StringBuilder();
-    for (char c : s.toCharArray()) {
-      sb.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\x%02x", (int) c & 0xff));
-      if (sb.length() > 200) {
-        return sb.append("...").toString();
-      }
-    }
-    return sb.toString();
   }
 }

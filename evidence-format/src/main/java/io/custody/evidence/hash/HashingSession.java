@@ -1,6 +1,5 @@
 package io.custody.evidence.hash;
 
-import io.custody.evidence.HashAlgorithm;
 import io.custody.evidence.Hashes;
 import io.custody.evidence.Sha256;
 import java.io.IOException;
@@ -294,10 +293,5 @@ public final class HashingSession implements AutoCloseable {
       }
       sink.abort();
     }
-  }
-
-  /** For tests and diagnostics: the algorithms of this session. */
-  List<HashAlgorithm> algorithms() {
-    return digests.stream().map(DigestSink::algorithm).toList();
   }
 }

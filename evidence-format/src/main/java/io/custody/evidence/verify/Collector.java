@@ -6,6 +6,7 @@ import io.custody.evidence.Sha256;
 import io.custody.evidence.bundle.BundleLayout;
 import io.custody.evidence.bundle.Manifest;
 import io.custody.evidence.internal.Json;
+import io.custody.evidence.internal.Printable;
 import io.custody.evidence.segment.Segment;
 import io.custody.evidence.workspace.Item;
 import io.custody.evidence.workspace.Names;

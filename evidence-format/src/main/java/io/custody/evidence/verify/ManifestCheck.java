@@ -7,6 +7,7 @@ import io.custody.evidence.bundle.Manifest;
 import io.custody.evidence.custody.ChainReport;
 import io.custody.evidence.segment.Segment;
 import io.custody.evidence.segment.SegmentNames;
+import io.custody.evidence.internal.Printable;
 import io.custody.evidence.workspace.Item;
 import io.custody.evidence.workspace.Names;
 import java.nio.charset.StandardCharsets;
