@@ -55,7 +55,7 @@ public final class PendingItem implements AutoCloseable {
         kase.log()
             .begin(
                 Event.of("acquired")
-                    .object(new CustodyObject(id, dir, spec.sourceId, "target", null, null))
+                    .object(new CustodyObject(id, dir, spec.sourceId, spec.type.label(), null, null))
                     .notes("acquiring " + spec.type.label() + " " + spec.sourceId
                         + (spec.origin == null ? "" : " from " + spec.origin)));
   }
@@ -173,7 +173,7 @@ public final class PendingItem implements AutoCloseable {
       left.add(folder.toString());
     }
     kase.log().complete(intent, Event.of("acquired")
-        .object(new CustodyObject(id, dir, spec.sourceId, "target", null, null))
+        .object(new CustodyObject(id, dir, spec.sourceId, spec.type.label(), null, null))
         .notes("acquisition failed: " + (failure == null ? "interrupted" : failure)
             + (left.isEmpty() ? "; partial files removed" : "; could not remove " + String.join(", ", left))),
         Outcome.FAILED);
