@@ -31,6 +31,8 @@ public final class CustodyCli {
   static {
     COMMANDS.put("keys", KeysCommand::new);
     COMMANDS.put("case", CaseCommand::new);
+    COMMANDS.put("contain", ContainCommand::new);
+    COMMANDS.put("sweep", SweepCommand::new);
     COMMANDS.put("seal", SealCommand::new);
     COMMANDS.put("verify", VerifyCommand::new);
     COMMANDS.put("hash", HashCommand::new);

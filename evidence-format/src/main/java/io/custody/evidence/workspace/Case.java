@@ -133,6 +133,34 @@ public final class Case {
         + bySource.stream().map(Item::id).collect(Collectors.joining(", ")) + "); give the item id");
   }
 
+  /** The item of this type, source and stored name, when one was recorded (the latest). */
+  public Optional<Item> findItem(ItemType type, String sourceId, String name) {
+    List<Item> all = items();
+    for (int i = all.size() - 1; i >= 0; i--) {
+      Item it = all.get(i);
+      if (it.type() == type && it.sourceId().equals(sourceId) && it.name().equals(name)) {
+        return Optional.of(it);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Reads a whole single-file item (small evidence such as metadata), checking its recorded hash. */
+  public byte[] readSmallItem(Item item, int maxBytes) {
+    if (item.segmented() || item.compression() != io.custody.evidence.segment.Compression.NONE || item.size() > maxBytes) {
+      throw new InvalidInputException("Failed to read item '" + item.id() + "': not a small plain file");
+    }
+    try {
+      byte[] b = Files.readAllBytes(dir.resolve(item.dir()).resolve(item.segments().get(0).file()));
+      if (!io.custody.evidence.Sha256.digest(b).equals(item.hashes().sha256())) {
+        throw new IntegrityException("Failed to read item '" + item.id() + "': its file no longer matches its recorded SHA-256");
+      }
+      return b;
+    } catch (IOException e) {
+      throw new HostException("Failed to read item '" + item.id() + "': " + e.getMessage(), e);
+    }
+  }
+
   /**
    * Reserves an item id and folder and records the intent to acquire.
    */

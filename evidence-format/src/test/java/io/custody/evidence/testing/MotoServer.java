@@ -105,6 +105,7 @@ public final class MotoServer implements BeforeAllCallback, BeforeEachCallback {
     HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
     c.setRequestMethod("POST");
     c.setDoOutput(true);
+    c.setRequestProperty("Content-Type", "text/plain");
     c.setConnectTimeout(2000);
     c.setReadTimeout(30000);
     c.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));

@@ -1,0 +1,106 @@
+package io.custody.collector.aws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.custody.collector.ids.InstanceId;
+import io.custody.collector.ids.NetworkInterfaceId;
+import io.custody.collector.ids.SecurityGroupId;
+import io.custody.collector.ids.SnapshotId;
+import io.custody.collector.ids.VolumeId;
+import io.custody.collector.ids.VpcId;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * EC2 in one region. Reads return typed values (and AWS's raw answers where they are evidence);
+ * every change returns a {@link Change} with AWS's request id and takes {@code dryRun}, which uses
+ * EC2's DryRun: nothing changes, and a refusal shows as an exception.
+ *
+ * @throws io.custody.evidence.InvalidInputException from any method, for an unknown id
+ * @throws io.custody.evidence.AwsOperationException from any method, when AWS refuses
+ */
+public interface Ec2Gateway {
+
+  String region();
+
+  InstanceInfo describeInstance(InstanceId id);
+
+  JsonNode describeNetworkInterfaces(List<NetworkInterfaceId> ids);
+
+  JsonNode describeVolumes(List<VolumeId> ids);
+
+  JsonNode describeSecurityGroups(List<SecurityGroupId> ids);
+
+  /** An instance attribute's value, e.g. {@code disableApiTermination} → "true"; userData is base64. */
+  Optional<String> instanceAttribute(InstanceId id, String attribute);
+
+  /** The latest console output, decoded; empty when the instance has none. */
+  Optional<String> consoleOutput(InstanceId id);
+
+  /** A JPEG screenshot of the console; AwsOperationException#unsupported() where there is none. */
+  byte[] consoleScreenshot(InstanceId id);
+
+  Change enableTerminationProtection(InstanceId id, boolean dryRun);
+
+  Change setShutdownBehaviorStop(InstanceId id, boolean dryRun);
+
+  /** A security group of the VPC carrying all the given tags. */
+  Optional<SecurityGroupId> findGroup(VpcId vpc, Map<String, String> tags);
+
+  /** Creates a group with the tags; its id is the change's resource id. */
+  Change createGroup(VpcId vpc, String name, String description, Map<String, String> tags, boolean dryRun);
+
+  /** Ingress CIDRs that allow all traffic, and whether any egress rule is left. */
+  GroupRules rules(SecurityGroupId group);
+
+  Change allowAllIngressFrom(SecurityGroupId group, String cidr, boolean dryRun);
+
+  Change revokeAllEgress(SecurityGroupId group, boolean dryRun);
+
+  Change setGroups(NetworkInterfaceId eni, List<SecurityGroupId> groups, boolean dryRun);
+
+  /** Snapshots owned by this account carrying all the given tags. */
+  List<SnapshotInfo> findSnapshots(Map<String, String> tags);
+
+  /** Crash-consistent snapshots of every EBS volume of the instance, tagged; ids comma-joined in resourceId. */
+  Change createSnapshots(InstanceId id, Map<String, String> tags, boolean dryRun);
+
+  Change createSnapshot(VolumeId volume, String description, Map<String, String> tags, boolean dryRun);
+
+  Change tag(String resourceId, Map<String, String> tags, boolean dryRun);
+
+  /** The instance's profile association: association id and profile ARN. */
+  Optional<ProfileAssociation> profileAssociation(InstanceId id);
+
+  Change disassociateProfile(String associationId, boolean dryRun);
+
+  Change stop(InstanceId id, boolean dryRun);
+
+  /** The regions enabled for the account. */
+  List<String> enabledRegions();
+
+  /** Sweep reads: what exists that was made since {@code since}, as AWS describes it. */
+  JsonNode instancesLaunchedSince(Instant since);
+
+  JsonNode volumesCreatedSince(Instant since);
+
+  /** Own snapshots started since, each with its createVolumePermission (who it is shared with). */
+  JsonNode snapshotsSince(Instant since);
+
+  /** Own AMIs created since, each with its launchPermission. */
+  JsonNode imagesSince(Instant since);
+
+  JsonNode keyPairsSince(Instant since);
+
+  JsonNode securityGroups();
+
+  /** An EBS snapshot. */
+  record SnapshotInfo(SnapshotId id, VolumeId volume, String state, Map<String, String> tags) {}
+
+  /** A profile association. */
+  record ProfileAssociation(String associationId, String profileArn) {}
+
+  /** Summary of a group's rules. */
+  record GroupRules(List<String> allTrafficIngressCidrs, int ingressRules, int egressRules) {}
+}

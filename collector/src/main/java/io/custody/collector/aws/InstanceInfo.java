@@ -1,0 +1,23 @@
+package io.custody.collector.aws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.custody.collector.ids.InstanceId;
+import io.custody.collector.ids.NetworkInterfaceId;
+import io.custody.collector.ids.SecurityGroupId;
+import io.custody.collector.ids.VolumeId;
+import io.custody.collector.ids.VpcId;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the playbooks need of an instance, and AWS's whole answer ({@code raw}) for the evidence.
+ *
+ * @param profileArn the attached IAM instance profile, or null
+ */
+public record InstanceInfo(InstanceId id, String state, VpcId vpc, String availabilityZone, Instant launchTime,
+    List<Eni> networkInterfaces, List<VolumeId> volumes, String profileArn, Map<String, String> tags, JsonNode raw) {
+
+  /** A network interface and its security groups, in order. */
+  public record Eni(NetworkInterfaceId id, List<SecurityGroupId> groups) {}
+}

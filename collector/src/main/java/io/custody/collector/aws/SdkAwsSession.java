@@ -1,0 +1,164 @@
+package io.custody.collector.aws;
+
+import io.custody.evidence.InvalidInputException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.elasticloadbalancing.ElasticLoadBalancingClient;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sts.StsClient;
+
+/**
+ * Builds the SDK clients once per run: the endpoint override applies to every service (path-style
+ * S3 then), adaptive retries (client-side rate limiting when AWS throttles), one Apache HTTP client.
+ */
+final class SdkAwsSession implements AwsSession {
+
+  private final AwsConfig config;
+  private final String region;
+  private final SdkHttpClient http;
+  private final AwsCredentialsProvider credentials;
+  private final List<AutoCloseable> clients = new ArrayList<>();
+  private final Map<String, Ec2Gateway> ec2 = new ConcurrentHashMap<>();
+  private final Map<String, SweepGateway> sweeps = new ConcurrentHashMap<>();
+  private AutoScalingGateway autoScaling;
+  private LoadBalancingGateway loadBalancing;
+  private IamGateway iam;
+  private S3Gateway s3;
+  private StsGateway sts;
+
+  SdkAwsSession(AwsConfig config) {
+    this.config = config;
+    this.region = resolveRegion(config);
+    this.http = ApacheHttpClient.builder().connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofSeconds(60)).build();
+    this.credentials = config.profile() != null
+        ? ProfileCredentialsProvider.builder().profileName(config.profile()).build()
+        : DefaultCredentialsProvider.builder().build();
+  }
+
+  private static String resolveRegion(AwsConfig config) {
+    if (config.region() != null) {
+      return config.region();
+    }
+    try {
+      return new DefaultAwsRegionProviderChain().getRegion().id();
+    } catch (RuntimeException e) {
+      throw new InvalidInputException("Failed to find the AWS region: give --region or set AWS_REGION");
+    }
+  }
+
+  @Override
+  public String region() {
+    return region;
+  }
+
+  @Override
+  public Ec2Gateway ec2() {
+    return ec2(region);
+  }
+
+  @Override
+  public Ec2Gateway ec2(String r) {
+    return ec2.computeIfAbsent(r, x -> new SdkEc2Gateway(build(Ec2Client.builder(), x), x));
+  }
+
+  @Override
+  public synchronized AutoScalingGateway autoScaling() {
+    if (autoScaling == null) {
+      autoScaling = new SdkAutoScalingGateway(build(AutoScalingClient.builder(), region));
+    }
+    return autoScaling;
+  }
+
+  @Override
+  public synchronized LoadBalancingGateway loadBalancing() {
+    if (loadBalancing == null) {
+      loadBalancing = new SdkLoadBalancingGateway(build(ElasticLoadBalancingClient.builder(), region),
+          build(ElasticLoadBalancingV2Client.builder(), region));
+    }
+    return loadBalancing;
+  }
+
+  @Override
+  public synchronized IamGateway iam() {
+    if (iam == null) {
+      // IAM is global; its endpoint lives in us-east-1 (aws-global) unless overridden.
+      IamClient client = config.endpoint() == null
+          ? build(IamClient.builder(), Region.AWS_GLOBAL.id())
+          : build(IamClient.builder(), region);
+      iam = new SdkIamGateway(client);
+    }
+    return iam;
+  }
+
+  @Override
+  public synchronized S3Gateway s3() {
+    if (s3 == null) {
+      s3 = new SdkS3Gateway(build(S3Client.builder().forcePathStyle(config.endpoint() != null), region));
+    }
+    return s3;
+  }
+
+  @Override
+  public synchronized StsGateway sts() {
+    if (sts == null) {
+      StsClient client = build(StsClient.builder(), region);
+      sts = () -> {
+        var id = Calls.call("identify", "the caller", () -> client.getCallerIdentity());
+        return new StsGateway.Identity(id.account(), id.arn());
+      };
+    }
+    return sts;
+  }
+
+  @Override
+  public SweepGateway sweep(String r) {
+    return sweeps.computeIfAbsent(r, x -> new SdkSweepGateway(build(LambdaClient.builder(), x), build(CloudTrailClient.builder(), x), x));
+  }
+
+  private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C extends AutoCloseable> C build(B builder, String r) {
+    builder.region(Region.of(r)).credentialsProvider(credentials).httpClient(http)
+        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.adaptiveRetryStrategy()));
+    if (config.endpoint() != null) {
+      builder.endpointOverride(config.endpoint());
+    }
+    C client = builder.build();
+    synchronized (clients) {
+      clients.add(client);
+    }
+    return client;
+  }
+
+  @Override
+  public void close() {
+    synchronized (clients) {
+      for (AutoCloseable c : clients) {
+        try {
+          c.close();
+        } catch (Exception ignored) {
+          // closing clients frees sockets only
+        }
+      }
+      clients.clear();
+    }
+    http.close();
+  }
+}
