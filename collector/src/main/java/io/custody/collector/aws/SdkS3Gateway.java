@@ -23,7 +23,8 @@ final class SdkS3Gateway implements S3Gateway {
 
   @Override
   public JsonNode bucketRecord(String bucket) {
-    Calls.call("find", "bucket '" + bucket + "'", () -> s3.headBucket(r -> r.bucket(bucket)));
+    // GetBucketAcl doubles as the existence check (HeadBucket needs s3:ListBucket on the whole bucket).
+    JsonNode acl = SdkJson.of(Calls.call("read", "ACL of bucket '" + bucket + "'", () -> s3.getBucketAcl(r -> r.bucket(bucket))));
     ObjectNode o = F.objectNode();
     o.put("Bucket", bucket);
     o.set("Policy", part(() -> {
@@ -34,7 +35,7 @@ final class SdkS3Gateway implements S3Gateway {
         return F.textNode(p);
       }
     }));
-    o.set("Acl", part(() -> SdkJson.of(s3.getBucketAcl(r -> r.bucket(bucket)))));
+    o.set("Acl", acl);
     o.set("PublicAccessBlock", part(() -> SdkJson.of(s3.getPublicAccessBlock(r -> r.bucket(bucket)).publicAccessBlockConfiguration())));
     o.set("PolicyStatus", part(() -> SdkJson.of(s3.getBucketPolicyStatus(r -> r.bucket(bucket)).policyStatus())));
     return o;

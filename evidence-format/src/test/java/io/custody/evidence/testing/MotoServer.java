@@ -59,6 +59,8 @@ public final class MotoServer implements BeforeAllCallback, BeforeEachCallback {
     pb.environment().put("AWS_ACCESS_KEY_ID", ACCESS_KEY);
     pb.environment().put("AWS_SECRET_ACCESS_KEY", SECRET_KEY);
     pb.environment().put("AWS_DEFAULT_REGION", REGION);
+    // AWS managed policies (AdministratorAccess, ReadOnlyAccess, ...) exist in a real account.
+    pb.environment().put("MOTO_IAM_LOAD_MANAGED_POLICIES", "true");
     process = pb.start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> process.destroy()));
     Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
@@ -89,6 +91,11 @@ public final class MotoServer implements BeforeAllCallback, BeforeEachCallback {
   /** From the next call on, moto authenticates every request and checks it against IAM policies. */
   public static void enforceIam() throws IOException {
     check(post("/moto-api/reset-auth", "0"));
+  }
+
+  /** Stops checking IAM policies (until {@link #enforceIam()}). */
+  public static void relaxIam() throws IOException {
+    check(post("/moto-api/reset-auth", "inf"));
   }
 
   public static URI endpoint() {

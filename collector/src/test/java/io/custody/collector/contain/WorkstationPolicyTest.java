@@ -1,0 +1,110 @@
+package io.custody.collector.contain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.custody.collector.testing.CliRun;
+import io.custody.collector.testing.SeedScenario;
+import io.custody.evidence.internal.Json;
+import io.custody.evidence.testing.MotoServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The playbooks run with credentials restricted to docs/iam/workstation-policy.json, with the
+ * emulator enforcing IAM; and a policy missing one permission fails that step, recorded.
+ */
+@ExtendWith(MotoServer.class)
+class WorkstationPolicyTest {
+
+  @TempDir Path home;
+
+  @AfterEach
+  void restore() throws Exception {
+    MotoServer.relaxIam();
+    System.setProperty("aws.accessKeyId", MotoServer.ACCESS_KEY);
+    System.setProperty("aws.secretAccessKey", MotoServer.SECRET_KEY);
+  }
+
+  /**
+   * The documented policy, plus what moto 5.1 asks instead for the bucket's public-access block: its
+   * action map keys that sub-resource as public_access_block while requests say publicAccessBlock,
+   * so it falls back to the bucket's default actions, s3:CreateBucket for PUT and s3:ListBucket for
+   * GET (AWS: s3:PutBucketPublicAccessBlock, s3:GetBucketPublicAccessBlock). Nothing else is added.
+   */
+  private static String emulatorPolicy() throws java.io.IOException {
+    String policy = Files.readString(MotoServer.repo().resolve("docs/iam/workstation-policy.json"));
+    assertThat(policy).contains("\"s3:PutBucketPublicAccessBlock\"", "\"s3:GetBucketPublicAccessBlock\"");
+    return policy.replace("\"s3:PutBucketPublicAccessBlock\"", "\"s3:PutBucketPublicAccessBlock\", \"s3:CreateBucket\"")
+        .replace("\"s3:GetBucketPublicAccessBlock\"", "\"s3:GetBucketPublicAccessBlock\", \"s3:ListBucket\"");
+  }
+
+  private static void useKeysOf(IamClient iam, String user, String policy) {
+    iam.createUser(r -> r.userName(user));
+    iam.putUserPolicy(r -> r.userName(user).policyName("workstation").policyDocument(policy));
+    var key = iam.createAccessKey(r -> r.userName(user)).accessKey();
+    System.setProperty("aws.accessKeyId", key.accessKeyId());
+    System.setProperty("aws.secretAccessKey", key.secretAccessKey());
+  }
+
+  @Test
+  void everyPlaybook_runsWithTheDocumentedPolicyOnly() throws Exception {
+    SeedScenario seed = SeedScenario.build(MotoServer.endpoint());
+    String leaked;
+    try (IamClient iam = SeedScenario.client(IamClient.builder(), MotoServer.endpoint(), "us-east-1");
+        S3Client s3 = SeedScenario.client(S3Client.builder().forcePathStyle(true), MotoServer.endpoint(), "us-east-1")) {
+      iam.createUser(r -> r.userName("leaky"));
+      leaked = iam.createAccessKey(r -> r.userName("leaky")).accessKey().accessKeyId();
+      iam.createRole(r -> r.roleName("ops").assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[]}"));
+      s3.createBucket(r -> r.bucket("data-bucket"));
+      useKeysOf(iam, "workstation", emulatorPolicy());
+    }
+    assertThat(CliRun.run("case", "open", "IR-1", "--examiner", "E", "--home", home.toString()).exit()).isZero();
+    MotoServer.enforceIam();
+    List<CliRun> runs = new ArrayList<>();
+    runs.add(CliRun.aws(home, "contain", "instance", seed.instances.get(0), "--case", "IR-1", "--ticket", "T-1", "--detach-profile", "--stop", "--json"));
+    runs.add(CliRun.aws(home, "contain", "access-key", leaked, "--case", "IR-1", "--json"));
+    runs.add(CliRun.aws(home, "contain", "role", "ops", "--case", "IR-1", "--json"));
+    runs.add(CliRun.aws(home, "contain", "bucket", "data-bucket", "--case", "IR-1", "--json"));
+    runs.add(CliRun.aws(home, "sweep", "--case", "IR-1", "--regions", "us-east-1", "--json"));
+    for (CliRun r : runs) {
+      assertThat(r.exit()).as(r.toString()).isZero();
+      assertThat(r.out()).doesNotContain("AccessDenied").doesNotContain("UnauthorizedOperation");
+    }
+  }
+
+  @Test
+  void aPolicyWithoutSnapshotRights_failsThatStep_recordedWithTheError() throws Exception {
+    SeedScenario seed = SeedScenario.build(MotoServer.endpoint());
+    try (IamClient iam = SeedScenario.client(IamClient.builder(), MotoServer.endpoint(), "us-east-1")) {
+      String policy = emulatorPolicy().replace("\"ec2:CreateSnapshots\",", "").replace("\"ec2:CreateSnapshot\",", "");
+      useKeysOf(iam, "weak", policy);
+    }
+    assertThat(CliRun.run("case", "open", "IR-2", "--examiner", "E", "--home", home.toString()).exit()).isZero();
+    MotoServer.enforceIam();
+    CliRun r = CliRun.aws(home, "contain", "instance", seed.instances.get(0), "--case", "IR-2", "--ticket", "T-2", "--json");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+    JsonNode steps = Json.mapper().readTree(r.out()).get("steps");
+    JsonNode snap = steps.get(6);
+    assertThat(snap.get("name").asText()).isEqualTo("snapshot-volumes");
+    assertThat(snap.get("status").asText()).isEqualTo("failed");
+    assertThat(snap.get("detail").asText()).containsAnyOf("AccessDenied", "UnauthorizedOperation");
+    // The steps after it still ran.
+    assertThat(steps.get(7).get("status").asText()).isEqualTo("done");
+    MotoServer.relaxIam();
+    var entries = io.custody.evidence.workspace.CaseStore.at(home, java.time.Clock.systemUTC()).load("IR-2").log().verify().entries();
+    assertThat(entries).anySatisfy(e -> {
+      assertThat(e.outcome()).isEqualTo(io.custody.evidence.custody.Outcome.FAILED);
+      assertThat(e.aws().api()).isEqualTo("ec2:CreateSnapshots");
+      assertThat(e.notes()).containsAnyOf("AccessDenied", "UnauthorizedOperation");
+    });
+  }
+}
