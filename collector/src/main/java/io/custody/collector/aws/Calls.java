@@ -28,6 +28,9 @@ final class Calls {
   static RuntimeException translate(String verb, String object, AwsServiceException e) {
     String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
     String msg = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+    if (msg == null) {
+      msg = "HTTP " + e.statusCode() + (e.statusCode() == 404 || e.statusCode() == 501 ? " (the endpoint does not offer this call)" : "");
+    }
     String text = "Failed to " + verb + " " + object + ": " + (code == null ? "" : code + ": ") + msg;
     if (code != null && (code.endsWith(".NotFound") || code.endsWith(".Malformed") || code.equals("NoSuchEntity")
         || code.equals("NoSuchBucket") || code.equals("ValidationError") && msg != null && msg.contains("not found"))) {

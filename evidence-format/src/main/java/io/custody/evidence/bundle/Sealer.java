@@ -86,10 +86,11 @@ public final class Sealer {
       throw new InvalidInputException("Failed to seal case '" + kase.id() + "': '" + out + "' exists (bundles are never overwritten)");
     }
     checkChain();
+    kase.recoverInterrupted();
     List<String> interrupted = kase.interruptedItems();
     if (!interrupted.isEmpty() && !allowIncomplete) {
       throw new InvalidInputException("Failed to seal case '" + kase.id() + "': acquisitions " + interrupted
-          + " never finished (see 'custody case status'); seal with --allow-incomplete to leave them out");
+          + " are still running (see 'custody case status'); wait for them, or seal with --allow-incomplete to leave them out");
     }
     List<Item> items = kase.items();
     checkItemFiles(items);

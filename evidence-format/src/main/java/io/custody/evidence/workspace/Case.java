@@ -43,7 +43,8 @@ public final class Case {
   /** Case-relative folder sealed as {@code tool/}. */
   public static final String TOOL = "tool";
 
-  private static final Pattern ITEM_FILE = Pattern.compile("item-(\\d{3,6})\\.(json|pending)");
+  /** Item records, reservations, and retired reservations of failed acquisitions (their ids are never reused). */
+  private static final Pattern ITEM_FILE = Pattern.compile("item-(\\d{3,6})\\.(json|pending|failed)");
   private static final int MAX_ITEM_JSON = 64 << 20;
 
   private final Path dir;
@@ -97,7 +98,7 @@ public final class Case {
     return out;
   }
 
-  /** Reservations of acquisitions that never finished (a crash). */
+  /** Acquisitions begun and not finished: running now, or cut short by a crash not yet recovered. */
   public List<String> interruptedItems() {
     List<String> out = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve(ITEMS), "item-*.pending")) {
@@ -166,6 +167,7 @@ public final class Case {
    */
   public PendingItem begin(ItemSpec spec) {
     try (Locks.Held ignored = Locks.exclusive(dir.resolve(LOCK))) {
+      recoverInterrupted();
       Path itemsDir = Files.createDirectories(dir.resolve(ITEMS));
       int next = 1;
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(itemsDir)) {
@@ -177,19 +179,79 @@ public final class Case {
         }
       }
       String id = String.format(java.util.Locale.ROOT, "item-%03d", next);
-      Path reservation = itemsDir.resolve(id + ".pending");
-      Files.write(reservation, (spec.type.label() + " " + spec.sourceId + "\n").getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW);
       Path typeDir = Files.createDirectories(dir.resolve("data").resolve(spec.type.folder()));
       String base = Names.safeFileName(spec.sourceId);
       String folder = base;
       for (int n = 2; Files.exists(typeDir.resolve(folder)); n++) {
         folder = base + "-" + n;
       }
-      Files.createDirectory(typeDir.resolve(folder));
-      return new PendingItem(this, spec, id, "data/" + spec.type.folder() + "/" + folder, reservation);
+      String rel = "data/" + spec.type.folder() + "/" + folder;
+      Reservation reservation = Reservation.create(itemsDir.resolve(id + ".pending"), rel);
+      try {
+        Files.createDirectory(typeDir.resolve(folder));
+        return new PendingItem(this, spec, id, rel, reservation);
+      } catch (IOException | RuntimeException e) {
+        reservation.close();
+        throw e;
+      }
     } catch (IOException e) {
       throw new HostException("Failed to reserve an item in case '" + id() + "': " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Closes the acquisitions whose process died (a crash, kill -9): their partial files are removed
+   * and their intent gets a failed outcome saying so. Acquisitions still running are left alone.
+   *
+   * @return the ids of the items recovered
+   */
+  public List<String> recoverInterrupted() {
+    List<String> recovered = new ArrayList<>();
+    Path itemsDir = dir.resolve(ITEMS);
+    if (!Files.isDirectory(itemsDir)) {
+      return recovered;
+    }
+    try (Locks.Held ignored = Locks.exclusive(dir.resolve(LOCK));
+        DirectoryStream<Path> ds = Files.newDirectoryStream(itemsDir, "item-*.pending")) {
+      for (Path p : ds) {
+        Optional<Reservation.Stale> stale = Reservation.ifStale(p);
+        if (stale.isEmpty()) {
+          continue;
+        }
+        String itemId = p.getFileName().toString().replace(".pending", "");
+        String removed = removePartial(stale.get().dir());
+        Long seq = stale.get().intentSeq();
+        if (seq != null) {
+          log.verify().entries().stream().filter(e -> e.seq() == seq).findFirst().ifPresent(intent ->
+              log.complete(intent, io.custody.evidence.custody.Event.of("acquired").notes("interrupted: the acquiring process ended before "
+                  + "finishing (crash or kill); " + removed), Outcome.FAILED));
+        }
+        Reservation.retire(p);
+        recovered.add(itemId);
+      }
+    } catch (IOException e) {
+      throw new HostException("Failed to recover interrupted acquisitions of case '" + id() + "': " + e.getMessage(), e);
+    }
+    return recovered;
+  }
+
+  private String removePartial(String rel) throws IOException {
+    if (rel == null || !Names.isSafeRelativePath(rel) || !rel.startsWith("data/")) {
+      return "no partial files recorded";
+    }
+    Path folder = dir.resolve(rel);
+    if (!Files.isDirectory(folder)) {
+      return "no partial files left";
+    }
+    int n = 0;
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(folder)) {
+      for (Path f : ds) {
+        Files.delete(f);
+        n++;
+      }
+    }
+    Files.delete(folder);
+    return n + " partial file(s) of " + rel + " removed";
   }
 
   /**

@@ -36,7 +36,7 @@ public final class PendingItem implements AutoCloseable {
   private final String id;
   private final String dir;
   private final Path folder;
-  private final Path reservation;
+  private final Reservation reservation;
   private final CustodyEntry intent;
   private final List<String> files = new ArrayList<>();
   private HashResult result;
@@ -44,7 +44,7 @@ public final class PendingItem implements AutoCloseable {
   private boolean done;
   private String failure;
 
-  PendingItem(Case kase, ItemSpec spec, String id, String dir, Path reservation) {
+  PendingItem(Case kase, ItemSpec spec, String id, String dir, Reservation reservation) throws IOException {
     this.kase = kase;
     this.spec = spec;
     this.id = id;
@@ -58,6 +58,7 @@ public final class PendingItem implements AutoCloseable {
                     .object(new CustodyObject(id, dir, spec.sourceId, spec.type.label(), null, null))
                     .notes("acquiring " + spec.type.label() + " " + spec.sourceId
                         + (spec.origin == null ? "" : " from " + spec.origin)));
+    reservation.recordIntent(intent.seq());
   }
 
   public String id() {
@@ -126,7 +127,7 @@ public final class PendingItem implements AutoCloseable {
       Item item = new Item(id, spec.type, spec.sourceId, dir, spec.name, spec.origin, acquired, result.size(),
           result.hashes(), spec.compression, spec.segmentSize, segments, files, allNotes);
       DurableFiles.writeNew(kase.dir().resolve(Case.ITEMS).resolve(id + ".json"), Json.write(item));
-      Files.deleteIfExists(reservation);
+      reservation.commit();
       List<CustodyObject> objects = new ArrayList<>();
       objects.add(new CustodyObject(id, dir, spec.sourceId, "item", result.size(), result.hashes().sha256()));
       for (Segment s : segments) {
@@ -168,7 +169,7 @@ public final class PendingItem implements AutoCloseable {
     }
     try {
       Files.deleteIfExists(folder);
-      Files.deleteIfExists(reservation);
+      reservation.close();
     } catch (IOException e) {
       left.add(folder.toString());
     }

@@ -209,7 +209,7 @@ class SealVerifyTest {
     Fixtures.add(c, ItemSpec.of(ItemType.OTHER, "note-1", "a.txt"), "a".getBytes(StandardCharsets.UTF_8));
     c.begin(ItemSpec.of(ItemType.DISK, "vol-0aaaaaaaaaaaaaaaa", "x")); // as if the process died here
     FileSigner signer = Fixtures.signer(keys);
-    assertThatThrownBy(() -> Fixtures.seal(c, signer, tmp.resolve("b.tar"), null)).hasMessageContaining("never finished");
+    assertThatThrownBy(() -> Fixtures.seal(c, signer, tmp.resolve("b.tar"), null)).hasMessageContaining("still running");
     Sealer.Result r = new Sealer(c, signer, null, true, null).seal(tmp.resolve("c.tar"));
     VerificationReport rep = verify(r.bundle(), keys);
     assertThat(rep.findings()).isEmpty();

@@ -93,7 +93,44 @@ class CaseTest {
   }
 
   @Test
-  void interruptedAcquisition_isVisible() {
+  void crashedAcquisition_recoveredByTheNextOne_failureRecordedAndPartialFilesRemoved() throws Exception {
+    Case c = CaseStore.at(home, Fixtures.CLOCK).open("IR-1", "E", null, null);
+    // Another process begins an acquisition, writes part of it, and dies without cleaning up.
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), CrashingAcquisition.class.getName(), home.toString())
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(out).isEqualTo(9);
+    assertThat(c.interruptedItems()).containsExactly("item-001");
+    assertThat(c.dir().resolve("data/disk/vol-crash")).isDirectory();
+    assertThat(CaseStatus.of(c).custody().openActions()).hasSize(1);
+
+    Fixtures.add(c, ItemSpec.of(ItemType.OTHER, "n-1", "a.txt"), new byte[] {1});
+
+    assertThat(c.interruptedItems()).isEmpty();
+    assertThat(c.dir().resolve("data/disk/vol-crash")).doesNotExist();
+    assertThat(c.items()).extracting(Item::id).containsExactly("item-002");
+    CaseStatus s = CaseStatus.of(c);
+    assertThat(s.custody().openActions()).isEmpty();
+    assertThat(s.custody().intact()).isTrue();
+    assertThat(c.log().verify().entries()).anySatisfy(e -> {
+      assertThat(e.outcome()).isEqualTo(Outcome.FAILED);
+      assertThat(e.notes()).contains("interrupted", "partial file(s)");
+    });
+  }
+
+  /** Begins an acquisition, writes a partial segment, and halts like a killed process. */
+  public static final class CrashingAcquisition {
+    public static void main(String[] args) throws Exception {
+      Case c = CaseStore.at(Path.of(args[0]), Fixtures.CLOCK).load("IR-1");
+      PendingItem p = c.begin(ItemSpec.of(ItemType.DISK, "vol-crash", "x").segmentSize(1000));
+      Files.write(p.folder().resolve("image.raw.zst.000001"), new byte[100]);
+      Runtime.getRuntime().halt(9);
+    }
+  }
+
+  @Test
+  void runningAcquisition_isVisible() {
     Case c = CaseStore.at(home, Fixtures.CLOCK).open("IR-1", "E", null, null);
     c.begin(ItemSpec.of(ItemType.DISK, "vol-1", "x"));
     CaseStatus s = CaseStatus.of(c);
