@@ -27,6 +27,9 @@ public interface IamGateway {
 
   Change putUserPolicy(String user, String policyName, String document, boolean dryRun);
 
+  /** An instance profile with its roles (and their trust policies). */
+  JsonNode instanceProfile(String name);
+
   /** The role's trust policy, attached and inline policies. */
   JsonNode roleRecord(String role);
 

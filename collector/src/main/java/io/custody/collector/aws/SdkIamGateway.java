@@ -123,6 +123,11 @@ final class SdkIamGateway implements IamGateway {
   }
 
   @Override
+  public JsonNode instanceProfile(String name) {
+    return SdkJson.of(Calls.call("get", "instance profile '" + name + "'", () -> iam.getInstanceProfile(r -> r.instanceProfileName(name))).instanceProfile());
+  }
+
+  @Override
   public JsonNode roleRecord(String role) {
     ObjectNode o = F.objectNode();
     var r = Calls.call("get", "role '" + role + "'", () -> iam.getRole(x -> x.roleName(role))).role();

@@ -68,6 +68,14 @@ final class InstanceEvidence {
     doc.set("DescribeSecurityGroups", ec2.describeSecurityGroups(info.networkInterfaces().stream()
         .flatMap(e -> e.groups().stream()).distinct().toList()));
     doc.set("IamInstanceProfileAssociation", SdkJson.of(ec2.profileAssociation(id).orElse(null)));
+    if (info.profileArn() != null) {
+      String profile = info.profileArn().substring(info.profileArn().lastIndexOf('/') + 1);
+      try {
+        doc.set("IamInstanceProfile", aws.iam().instanceProfile(profile));
+      } catch (io.custody.evidence.CustodyException e) {
+        doc.put("IamInstanceProfileError", e.getMessage());
+      }
+    }
     Optional<String> userData = ec2.instanceAttribute(id, "userData");
     ObjectNode ud = f.objectNode();
     ud.put("base64", userData.orElse(null));

@@ -139,6 +139,11 @@ class ContainInstanceTest {
     JsonNode saved = Json.mapper().readTree(kase.readSmallItem(kase.findItem(io.custody.evidence.workspace.ItemType.METADATA, target,
         "eni-groups-before-isolation.json").orElseThrow(), 1 << 20));
     assertThat(saved.get("network_interfaces").toString()).contains(original);
+    JsonNode metadata = Json.mapper().readTree(kase.readSmallItem(kase.findItem(io.custody.evidence.workspace.ItemType.METADATA, target,
+        "instance-metadata.json").orElseThrow(), 16 << 20));
+    assertThat(metadata.get("IamInstanceProfile").get("Roles").get(0).get("RoleName").asText()).isEqualTo("web-role");
+    assertThat(metadata.get("DescribeVolumes").get("Volumes")).hasSize(2);
+    assertThat(metadata.get("DescribeInstances").get("Reservations").get(0).get("Instances").get(0).get("InstanceId").asText()).isEqualTo(target);
   }
 
   @Test

@@ -89,6 +89,13 @@ public final class SeedScenario {
           .map(i -> software.amazon.awssdk.services.elasticloadbalancing.model.Instance.builder().instanceId(i).build()).toList()));
       elbv2.registerTargets(r -> r.targetGroupArn(tg).targets(ids.stream().map(i -> TargetDescription.builder().id(i).port(80).build()).toList()));
       ec2.createTags(r -> r.resources(ids).tags(t -> t.key("Name").value("web")));
+      // The web role on every instance, whatever the emulator took from the launch template.
+      for (String id : ids) {
+        if (ec2.describeIamInstanceProfileAssociations(r -> r.filters(Filter.builder().name("instance-id").values(id).build()))
+            .iamInstanceProfileAssociations().isEmpty()) {
+          ec2.associateIamInstanceProfile(r -> r.instanceId(id).iamInstanceProfile(p -> p.arn(profileArn)));
+        }
+      }
       // The web tier's group on every ENI, whatever the emulator took from the launch template.
       ec2.describeInstances(r -> r.instanceIds(ids)).reservations().forEach(res -> res.instances().forEach(i -> i.networkInterfaces()
           .forEach(n -> ec2.modifyNetworkInterfaceAttribute(m -> m.networkInterfaceId(n.networkInterfaceId()).groups(web)))));
