@@ -25,6 +25,8 @@ public interface AwsSession extends AutoCloseable {
 
   SweepGateway sweep(String region);
 
+  EbsDirectGateway ebsDirect();
+
   @Override
   void close();
 

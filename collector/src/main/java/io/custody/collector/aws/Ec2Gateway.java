@@ -77,6 +77,30 @@ public interface Ec2Gateway {
 
   Change stop(InstanceId id, boolean dryRun);
 
+  /** A snapshot as acquisition needs it. */
+  SnapshotDetails describeSnapshot(SnapshotId id);
+
+  /**
+   * Copies a snapshot re-encrypted with the given KMS key and waits until the copy completes.
+   *
+   * @return the change; its resource id is the new snapshot's id
+   */
+  Change copySnapshot(SnapshotId id, String kmsKeyArn, String description, Map<String, String> tags, java.time.Duration timeout);
+
+  /** Creates a volume from a snapshot in the zone and waits until it is available; resource id = volume id. */
+  Change createVolume(SnapshotId from, String availabilityZone, Map<String, String> tags, java.time.Duration timeout);
+
+  /** Attaches and waits until attached. */
+  Change attachVolume(VolumeId volume, InstanceId instance, String deviceName, java.time.Duration timeout);
+
+  /** Detaches and waits until the volume is available again. */
+  Change detachVolume(VolumeId volume, java.time.Duration timeout);
+
+  Change deleteVolume(VolumeId volume);
+
+  /** The volume's state (creating, available, in-use, deleting, deleted), or empty when it does not exist. */
+  Optional<String> volumeState(VolumeId volume);
+
   /** The regions enabled for the account. */
   List<String> enabledRegions();
 
@@ -94,6 +118,10 @@ public interface Ec2Gateway {
   JsonNode keyPairsSince(Instant since);
 
   JsonNode securityGroups();
+
+  /** A snapshot's size, encryption and owner, and AWS's answer. */
+  record SnapshotDetails(SnapshotId id, VolumeId volume, int sizeGiB, boolean encrypted, String kmsKeyId, String state, String ownerId,
+      JsonNode raw) {}
 
   /** An EBS snapshot. */
   record SnapshotInfo(SnapshotId id, VolumeId volume, String state, Map<String, String> tags) {}

@@ -44,6 +44,7 @@ final class SdkAwsSession implements AwsSession {
   private IamGateway iam;
   private S3Gateway s3;
   private StsGateway sts;
+  private EbsDirectGateway ebs;
 
   SdkAwsSession(AwsConfig config) {
     this.config = config;
@@ -127,6 +128,14 @@ final class SdkAwsSession implements AwsSession {
       };
     }
     return sts;
+  }
+
+  @Override
+  public synchronized EbsDirectGateway ebsDirect() {
+    if (ebs == null) {
+      ebs = new SdkEbsDirectGateway(build(software.amazon.awssdk.services.ebs.EbsClient.builder(), region));
+    }
+    return ebs;
   }
 
   @Override

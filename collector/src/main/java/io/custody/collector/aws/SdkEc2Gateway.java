@@ -266,6 +266,71 @@ final class SdkEc2Gateway implements Ec2Gateway {
   }
 
   @Override
+  public SnapshotDetails describeSnapshot(SnapshotId id) {
+    var resp = Calls.call("describe", "snapshot '" + id + "' in " + region, () -> ec2.describeSnapshots(r -> r.snapshotIds(id.value())));
+    Snapshot s = resp.snapshots().stream().findFirst()
+        .orElseThrow(() -> new InvalidInputException("Failed to find snapshot '" + id + "' in " + region + " (wrong region? use --region)"));
+    return new SnapshotDetails(id, s.volumeId() == null || s.volumeId().equals("vol-ffffffff") ? null : new VolumeId(s.volumeId()),
+        s.volumeSize() == null ? 0 : s.volumeSize(), Boolean.TRUE.equals(s.encrypted()), s.kmsKeyId(), s.stateAsString(), s.ownerId(), SdkJson.of(resp));
+  }
+
+  @Override
+  public Change copySnapshot(SnapshotId id, String kmsKeyArn, String description, Map<String, String> tags, java.time.Duration timeout) {
+    var resp = Calls.call("copy", "snapshot '" + id + "' with KMS key " + kmsKeyArn, () -> ec2.copySnapshot(r -> r.sourceSnapshotId(id.value())
+        .sourceRegion(region).encrypted(true).kmsKeyId(kmsKeyArn).description(description)
+        .tagSpecifications(tagSpec(ResourceType.SNAPSHOT, tags))));
+    String copy = resp.snapshotId();
+    Calls.call("wait for", "snapshot copy '" + copy + "'", () -> ec2.waiter().waitUntilSnapshotCompleted(r -> r.snapshotIds(copy),
+        o -> o.waitTimeout(timeout)));
+    return new Change("ec2:CopySnapshot", copy, requestId(resp), false);
+  }
+
+  @Override
+  public Change createVolume(SnapshotId from, String availabilityZone, Map<String, String> tags, java.time.Duration timeout) {
+    var resp = Calls.call("create", "volume from snapshot '" + from + "' in " + availabilityZone, () -> ec2.createVolume(r -> r
+        .snapshotId(from.value()).availabilityZone(availabilityZone).volumeType("gp3").tagSpecifications(tagSpec(ResourceType.VOLUME, tags))));
+    String vol = resp.volumeId();
+    Calls.call("wait for", "volume '" + vol + "' to be available", () -> ec2.waiter().waitUntilVolumeAvailable(r -> r.volumeIds(vol),
+        o -> o.waitTimeout(timeout)));
+    return new Change("ec2:CreateVolume", vol, requestId(resp), false);
+  }
+
+  @Override
+  public Change attachVolume(VolumeId volume, InstanceId instance, String deviceName, java.time.Duration timeout) {
+    var resp = Calls.call("attach", "volume '" + volume + "' to '" + instance + "' as " + deviceName, () -> ec2.attachVolume(r -> r
+        .volumeId(volume.value()).instanceId(instance.value()).device(deviceName)));
+    Calls.call("wait for", "volume '" + volume + "' to be attached", () -> ec2.waiter().waitUntilVolumeInUse(r -> r.volumeIds(volume.value()),
+        o -> o.waitTimeout(timeout)));
+    return new Change("ec2:AttachVolume", volume.value(), requestId(resp), false);
+  }
+
+  @Override
+  public Change detachVolume(VolumeId volume, java.time.Duration timeout) {
+    var resp = Calls.call("detach", "volume '" + volume + "'", () -> ec2.detachVolume(r -> r.volumeId(volume.value())));
+    Calls.call("wait for", "volume '" + volume + "' to be detached", () -> ec2.waiter().waitUntilVolumeAvailable(r -> r.volumeIds(volume.value()),
+        o -> o.waitTimeout(timeout)));
+    return new Change("ec2:DetachVolume", volume.value(), requestId(resp), false);
+  }
+
+  @Override
+  public Change deleteVolume(VolumeId volume) {
+    var resp = Calls.call("delete", "volume '" + volume + "'", () -> ec2.deleteVolume(r -> r.volumeId(volume.value())));
+    return new Change("ec2:DeleteVolume", volume.value(), requestId(resp), false);
+  }
+
+  @Override
+  public Optional<String> volumeState(VolumeId volume) {
+    try {
+      return ec2.describeVolumes(r -> r.volumeIds(volume.value())).volumes().stream().map(v -> v.stateAsString()).findFirst();
+    } catch (AwsServiceException e) {
+      if (e.awsErrorDetails() != null && e.awsErrorDetails().errorCode().startsWith("InvalidVolume.NotFound")) {
+        return Optional.empty();
+      }
+      throw Calls.translate("describe", "volume '" + volume + "'", e);
+    }
+  }
+
+  @Override
   public List<String> enabledRegions() {
     return Calls.call("list", "enabled regions", () -> ec2.describeRegions(r -> r.allRegions(false))).regions().stream()
         .map(r -> r.regionName()).sorted().toList();

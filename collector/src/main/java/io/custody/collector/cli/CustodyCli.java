@@ -33,6 +33,9 @@ public final class CustodyCli {
     COMMANDS.put("case", CaseCommand::new);
     COMMANDS.put("contain", ContainCommand::new);
     COMMANDS.put("sweep", SweepCommand::new);
+    COMMANDS.put("acquire", AcquireCommand::new);
+    COMMANDS.put("mount", MountCommands.Mount::new);
+    COMMANDS.put("umount", MountCommands.Umount::new);
     COMMANDS.put("seal", SealCommand::new);
     COMMANDS.put("verify", VerifyCommand::new);
     COMMANDS.put("hash", HashCommand::new);

@@ -1,5 +1,7 @@
 package io.custody.collector.contain;
 
+import io.custody.collector.record.ChangeRecorder;
+
 import io.custody.collector.aws.AwsSession;
 import io.custody.collector.aws.IamGateway;
 import io.custody.collector.ids.AccessKeyId;
@@ -31,7 +33,7 @@ public final class CredentialPlaybooks {
 
   private final Case kase;
   private final AwsSession aws;
-  private final Recorder rec;
+  private final ChangeRecorder rec;
   private final Evidence evidence;
   private final Clock clock;
   private final PrintStream log;
@@ -40,7 +42,7 @@ public final class CredentialPlaybooks {
   public CredentialPlaybooks(Case kase, AwsSession aws, boolean dryRun, Clock clock, PrintStream log) {
     this.kase = kase;
     this.aws = aws;
-    this.rec = new Recorder(kase, aws.region(), dryRun);
+    this.rec = new ChangeRecorder(kase, aws.region(), dryRun, "contained");
     this.evidence = new Evidence(kase);
     this.clock = clock;
     this.log = log;

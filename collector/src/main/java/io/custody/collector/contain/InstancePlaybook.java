@@ -1,5 +1,7 @@
 package io.custody.collector.contain;
 
+import io.custody.collector.record.ChangeRecorder;
+
 import io.custody.collector.aws.AwsSession;
 import io.custody.collector.aws.Ec2Gateway;
 import io.custody.collector.aws.InstanceInfo;
@@ -48,7 +50,7 @@ public final class InstancePlaybook {
   private final Ec2Gateway ec2;
   private final InstanceId id;
   private final Options opt;
-  private final Recorder rec;
+  private final ChangeRecorder rec;
   private final Evidence evidence;
   private final Clock clock;
   private final PrintStream log;
@@ -59,7 +61,7 @@ public final class InstancePlaybook {
     this.ec2 = aws.ec2();
     this.id = id;
     this.opt = options;
-    this.rec = new Recorder(kase, aws.region(), options.dryRun());
+    this.rec = new ChangeRecorder(kase, aws.region(), options.dryRun(), "contained");
     this.evidence = new Evidence(kase);
     this.clock = clock;
     this.log = log;

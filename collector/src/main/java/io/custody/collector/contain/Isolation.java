@@ -1,5 +1,7 @@
 package io.custody.collector.contain;
 
+import io.custody.collector.record.ChangeRecorder;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -35,12 +37,12 @@ final class Isolation {
   static final String SAVED = "eni-groups-before-isolation.json";
 
   private final Ec2Gateway ec2;
-  private final Recorder rec;
+  private final ChangeRecorder rec;
   private final Evidence evidence;
   private final String caseId;
   private final InstanceId id;
 
-  Isolation(Ec2Gateway ec2, Recorder rec, Evidence evidence, String caseId, InstanceId id) {
+  Isolation(Ec2Gateway ec2, ChangeRecorder rec, Evidence evidence, String caseId, InstanceId id) {
     this.ec2 = ec2;
     this.rec = rec;
     this.evidence = evidence;
