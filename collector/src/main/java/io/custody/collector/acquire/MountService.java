@@ -73,16 +73,18 @@ public final class MountService {
   public MountState mountItem(Item item, Path at) {
     refuseIfMounted(item);
     Path copy = workingCopy(item);
-    return mount(item, "working-copy", copy, item.size(), at, null, null, false);
+    return mount(item, "working-copy", copy, item.size(), at, null, null, null, false);
   }
 
   /** Mounts an item from the device it was acquired from (still attached). */
-  public MountState mountDevice(Item item, Path device, long size, Path at, String volumeId, String region, boolean keepVolume) {
+  public MountState mountDevice(Item item, Path device, long size, Path at, String volumeId, String instanceId, String region,
+      boolean keepVolume) {
     refuseIfMounted(item);
-    return mount(item, "device", device, size, at, volumeId, region, keepVolume);
+    return mount(item, "device", device, size, at, volumeId, instanceId, region, keepVolume);
   }
 
-  private MountState mount(Item item, String kind, Path source, long size, Path at, String volumeId, String region, boolean keep) {
+  private MountState mount(Item item, String kind, Path source, long size, Path at, String volumeId, String instanceId, String region,
+      boolean keep) {
     Path root = at != null ? at : defaultMountPoint(item);
     CustodyEntry intent = kase.log().begin(Event.of("mounted").object(CustodyObject.item(item.id(), item.hashes().sha256()))
         .notes("mounting every filesystem of " + item.id() + " read-only from " + kind + " " + source + " under " + root));
@@ -93,7 +95,8 @@ public final class MountService {
       kase.log().complete(intent, Event.of("mounted").notes("mount failed: " + e.getMessage()), Outcome.FAILED);
       throw e;
     }
-    MountState state = new MountState(item.id(), kind, source.toString(), size, item.hashes().sha256(), volumeId, region, keep, mounts);
+    MountState state = new MountState(item.id(), kind, source.toString(), size, item.hashes().sha256(), volumeId, instanceId, region, keep,
+        mounts);
     try {
       Files.createDirectories(stateFile(item.id()).getParent());
       Files.write(stateFile(item.id()), Json.write(state));
@@ -138,7 +141,8 @@ public final class MountService {
         problems.add("remove working copy " + state.source() + ": " + e.getMessage());
       }
     } else if (state.volumeId() != null && !state.keepVolume()) {
-      problems.addAll(releaseVolume(new VolumeId(state.volumeId()), state.region(), ec2));
+      problems.addAll(releaseVolume(new VolumeId(state.volumeId()),
+          state.instanceId() == null ? null : new io.custody.collector.ids.InstanceId(state.instanceId()), state.region(), ec2));
     }
     try {
       Files.deleteIfExists(stateFile(item.id()));
@@ -156,7 +160,7 @@ public final class MountService {
   }
 
   /** Detaches and deletes a volume, saying (and recording) what could not be done. */
-  List<String> releaseVolume(VolumeId volume, String region, Ec2Gateway ec2) {
+  List<String> releaseVolume(VolumeId volume, io.custody.collector.ids.InstanceId instance, String region, Ec2Gateway ec2) {
     List<String> problems = new ArrayList<>();
     if (ec2 == null) {
       problems.add("volume " + volume + " left attached: no AWS access given");
@@ -164,7 +168,7 @@ public final class MountService {
     }
     ChangeRecorder rec = new ChangeRecorder(kase, region, false, "acquired");
     try {
-      rec.change("ec2:DetachVolume", volume.value(), "detach the evidence volume " + volume, () -> ec2.detachVolume(volume, Duration.ofMinutes(5)));
+      rec.change("ec2:DetachVolume", volume.value(), "detach the evidence volume " + volume, () -> ec2.detachVolume(volume, instance, Duration.ofMinutes(5)));
       rec.change("ec2:DeleteVolume", volume.value(), "delete the evidence volume " + volume + " (its snapshot remains)", () -> ec2.deleteVolume(volume));
     } catch (RuntimeException e) {
       problems.add("volume " + volume + ": " + e.getMessage());

@@ -20,6 +20,7 @@ public record MountState(
     @JsonProperty("size") long size,
     @JsonProperty("expected_sha256") Sha256 expectedSha256,
     @JsonProperty("volume_id") String volumeId,
+    @JsonProperty("instance_id") String instanceId,
     @JsonProperty("region") String region,
     @JsonProperty("keep_volume") boolean keepVolume,
     @JsonProperty("mounts") Mounter.Mounts mounts) {}

@@ -75,7 +75,7 @@ public final class VolumeAcquisition {
         () -> ec2.createVolume(source, az, tags, Duration.ofMinutes(10)));
     VolumeId volume = new VolumeId(created.resourceId());
     log.println("custody: volume " + volume + " from " + source + " in " + az);
-    Cleanup cleanup = new Cleanup(volume, o.keepVolume());
+    Cleanup cleanup = new Cleanup(volume, me, o.keepVolume());
     Thread hook = new Thread(cleanup::run, "custody-cleanup");
     Runtime.getRuntime().addShutdownHook(hook);
     boolean leaveMounted = false;
@@ -92,7 +92,7 @@ public final class VolumeAcquisition {
       MountState mounted = null;
       if (o.mount()) {
         mounted = new MountService(kase, progress).mountDevice(image.item(), device, image.item().size(), o.mountAt(), volume.value(),
-            aws.region(), o.keepVolume());
+            me.value(), aws.region(), o.keepVolume());
         leaveMounted = true;
       }
       return new Result(image, volume, device, mounted, leaveMounted ? List.of() : cleanup.run());
@@ -134,13 +134,15 @@ public final class VolumeAcquisition {
   /** Detach and delete, once, whether the run ends, fails or is interrupted. */
   private final class Cleanup {
     final VolumeId volume;
+    final InstanceId instance;
     final boolean keep;
     final AtomicBoolean attached = new AtomicBoolean();
     private final AtomicBoolean done = new AtomicBoolean();
     private List<String> left = List.of();
 
-    Cleanup(VolumeId volume, boolean keep) {
+    Cleanup(VolumeId volume, InstanceId instance, boolean keep) {
       this.volume = volume;
+      this.instance = instance;
       this.keep = keep;
     }
 
@@ -157,7 +159,7 @@ public final class VolumeAcquisition {
       }
       try {
         if (attached.get()) {
-          rec.change("ec2:DetachVolume", volume.value(), "detach the evidence volume " + volume, () -> ec2.detachVolume(volume, Duration.ofMinutes(5)));
+          rec.change("ec2:DetachVolume", volume.value(), "detach the evidence volume " + volume, () -> ec2.detachVolume(volume, instance, Duration.ofMinutes(5)));
         }
         rec.change("ec2:DeleteVolume", volume.value(), "delete the evidence volume " + volume + " (the snapshot remains)", () -> ec2.deleteVolume(volume));
       } catch (RuntimeException e) {

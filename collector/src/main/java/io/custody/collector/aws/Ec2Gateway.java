@@ -93,8 +93,8 @@ public interface Ec2Gateway {
   /** Attaches and waits until attached. */
   Change attachVolume(VolumeId volume, InstanceId instance, String deviceName, java.time.Duration timeout);
 
-  /** Detaches and waits until the volume is available again. */
-  Change detachVolume(VolumeId volume, java.time.Duration timeout);
+  /** Detaches (from {@code instance}, when known) and waits until the volume is available again. */
+  Change detachVolume(VolumeId volume, InstanceId instance, java.time.Duration timeout);
 
   Change deleteVolume(VolumeId volume);
 

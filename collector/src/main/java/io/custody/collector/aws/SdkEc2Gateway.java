@@ -305,8 +305,9 @@ final class SdkEc2Gateway implements Ec2Gateway {
   }
 
   @Override
-  public Change detachVolume(VolumeId volume, java.time.Duration timeout) {
-    var resp = Calls.call("detach", "volume '" + volume + "'", () -> ec2.detachVolume(r -> r.volumeId(volume.value())));
+  public Change detachVolume(VolumeId volume, InstanceId instance, java.time.Duration timeout) {
+    var resp = Calls.call("detach", "volume '" + volume + "'", () -> ec2.detachVolume(r -> r.volumeId(volume.value())
+        .instanceId(instance == null ? null : instance.value())));
     Calls.call("wait for", "volume '" + volume + "' to be detached", () -> ec2.waiter().waitUntilVolumeAvailable(r -> r.volumeIds(volume.value()),
         o -> o.waitTimeout(timeout)));
     return new Change("ec2:DetachVolume", volume.value(), requestId(resp), false);

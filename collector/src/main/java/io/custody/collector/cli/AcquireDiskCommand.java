@@ -128,7 +128,8 @@ final class AcquireDiskCommand implements Callable<Integer> {
         }
         result = DeviceImager.image(kase, source.device, sourceId, "device:" + source.device.toAbsolutePath(), image, bar);
         if (mount) {
-          mounted = new MountService(kase, bar).mountDevice(result.item(), source.device.toAbsolutePath(), result.item().size(), at, null, null, true);
+          mounted = new MountService(kase, bar).mountDevice(result.item(), source.device.toAbsolutePath(), result.item().size(), at, null, null,
+              null, true);
         }
       } else {
         SnapshotId snapshot = new SnapshotId(source.snapshot);
