@@ -130,16 +130,28 @@ public final class Mounter {
         notes.add(label + ": volume group " + vg + " has the name of one of this host's; not activated");
         continue;
       }
-      Commands.check(List.of("lvm", "vgchange", "-ay", "--config", lvmConfig(pv, vg), vg));
-      groups.add(vg);
+      Commands.Result act = Commands.run(List.of("lvm", "vgchange", "-ay", "--config", lvmConfig(pv, vg), vg));
+      groups.add(vg); // deactivated on unmount even when activation half-failed
+      if (act.exit() != 0) {
+        notes.add(label + ": volume group " + vg + " could not be activated read-only: " + oneLine(act.err()));
+        continue;
+      }
       String lvs = Commands.check(List.of("lvm", "lvs", "--noheadings", "-o", "lv_path,lv_size", "--units", "b", "--nosuffix",
           "--config", lvmConfig(pv, vg), vg)).trim();
+      if (lvs.isEmpty()) {
+        notes.add(label + ": volume group " + vg + " has no logical volumes");
+      }
       for (String line : lvs.split("\n")) {
         String[] f = line.trim().split("\\s+");
         if (f.length < 2) {
           continue;
         }
         Path lv = Path.of(f[0]);
+        String lvLabel = label + " LVM " + vg + "/" + lv.getFileName();
+        if (!Files.exists(lv)) {
+          notes.add(lvLabel + ": logical volume could not be activated read-only: " + oneLine(act.err()));
+          continue;
+        }
         if (!BlockDevice.isReadOnly(lv)) {
           throw new HostException("Failed to activate volume group " + vg + " read-only: " + lv + " is writable");
         }
@@ -147,7 +159,6 @@ public final class Mounter {
         try (FileChannel ch = FileChannel.open(lv, StandardOpenOption.READ)) {
           fs = FileSystem.detect(ch, 0, Long.parseLong(f[1]));
         }
-        String lvLabel = label + " LVM " + vg + "/" + lv.getFileName();
         if (fs.mountType() == null) {
           notes.add(lvLabel + ": no mountable filesystem");
         } else {
@@ -155,6 +166,11 @@ public final class Mounter {
         }
       }
     }
+  }
+
+  private static String oneLine(String text) {
+    String t = text.trim().replaceAll("\\s*\n\\s*", "; ");
+    return t.isEmpty() ? "no reason given" : t;
   }
 
   /**
