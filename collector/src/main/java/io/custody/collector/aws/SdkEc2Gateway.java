@@ -277,7 +277,7 @@ final class SdkEc2Gateway implements Ec2Gateway {
   @Override
   public Change copySnapshot(SnapshotId id, String kmsKeyArn, String description, Map<String, String> tags, java.time.Duration timeout) {
     var resp = Calls.call("copy", "snapshot '" + id + "' with KMS key " + kmsKeyArn, () -> ec2.copySnapshot(r -> r.sourceSnapshotId(id.value())
-        .sourceRegion(region).encrypted(true).kmsKeyId(kmsKeyArn).description(description)
+        .sourceRegion(region).destinationRegion(region).encrypted(true).kmsKeyId(kmsKeyArn).description(description)
         .tagSpecifications(tagSpec(ResourceType.SNAPSHOT, tags))));
     String copy = resp.snapshotId();
     Calls.call("wait for", "snapshot copy '" + copy + "'", () -> ec2.waiter().waitUntilSnapshotCompleted(r -> r.snapshotIds(copy),

@@ -35,6 +35,9 @@ final class Progress implements AutoCloseable, ProgressListener {
   @Override
   public void progress(long done, long total) {
     if (bar != null) {
+      if (total > 0 && bar.getMax() != total) {
+        bar.maxHint(total); // steps learn their total only once they start (device size, block list)
+      }
       bar.stepTo(done);
     }
   }

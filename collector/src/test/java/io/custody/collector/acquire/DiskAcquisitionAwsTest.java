@@ -160,6 +160,28 @@ class DiskAcquisitionAwsTest {
   }
 
   @Test
+  void volume_kmsKey_copiesTheSnapshotReencryptedFirst_recorded() throws Exception {
+    String vol = ec2.createVolume(r -> r.availabilityZone("us-east-1a").size(8).encrypted(true)).volumeId();
+    String snap = ec2.createSnapshot(r -> r.volumeId(vol)).snapshotId();
+    String ami = ec2.describeImages(r -> r.owners("amazon")).images().get(0).imageId();
+    String workstation = ec2.runInstances(r -> r.imageId(ami).instanceType("m5.large").minCount(1).maxCount(1)
+        .placement(p -> p.availabilityZone("us-east-1a"))).instances().get(0).instanceId();
+    String key = "arn:aws:kms:us-east-1:123456789012:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+    Files.createDirectories(tmp.resolve("sys/block"));
+    CliRun r = CliRun.aws(home, "acquire", "disk", "--case", "IR-D", "--snapshot", snap, "--kms-key", key, "--workstation", workstation,
+        "--az", "us-east-1a", "--device-timeout", "1", "--sysfs", tmp.resolve("sys").toString(), "--dev", tmp.resolve("dev").toString());
+    assertThat(r.exit()).as(r.toString()).isEqualTo(5);
+    var copies = ec2.describeSnapshots(x -> x.ownerIds("self").filters(Filter.builder().name("tag:custody:snapshot").values(snap).build())).snapshots();
+    assertThat(copies).singleElement().satisfies(c -> {
+      assertThat(c.encrypted()).isTrue();
+      assertThat(c.kmsKeyId()).isEqualTo(key);
+    });
+    var entries = CaseStore.at(home, Clock.systemUTC()).load("IR-D").log().verify().entries();
+    assertThat(entries).filteredOn(e -> e.aws() != null && e.refersTo() != null).extracting(e -> e.aws().api())
+        .startsWith("ec2:CopySnapshot", "ec2:CreateVolume");
+  }
+
+  @Test
   void badSnapshots_clearErrors() {
     CliRun unknown = CliRun.aws(home, "acquire", "disk", "--case", "IR-D", "--snapshot", "snap-0123456789abcdef0", "--method", "direct");
     assertThat(unknown.exit()).as(unknown.toString()).isIn(2, 3);
