@@ -158,8 +158,13 @@ public final class VolumeAcquisition {
         return left;
       }
       try {
-        if (attached.get()) {
+        // Ask AWS, not our own bookkeeping: an interrupt can land while AttachVolume is under way.
+        String state = ec2.volumeState(volume).orElse("deleted");
+        if (state.equals("in-use") || attached.get() && !state.equals("available")) {
           rec.change("ec2:DetachVolume", volume.value(), "detach the evidence volume " + volume, () -> ec2.detachVolume(volume, instance, Duration.ofMinutes(5)));
+        } else if (state.equals("deleted") || state.equals("deleting")) {
+          left = problems;
+          return left;
         }
         rec.change("ec2:DeleteVolume", volume.value(), "delete the evidence volume " + volume + " (the snapshot remains)", () -> ec2.deleteVolume(volume));
       } catch (RuntimeException e) {
