@@ -79,7 +79,7 @@ public final class Sweep {
       throw new InvalidInputException("Failed to sweep: --principal '" + o.principalArn() + "' is not an ARN");
     }
     String subject = o.accessKey() != null ? o.accessKey().value() : o.principalArn() != null ? o.principalArn() : "account";
-    List<String> regions = o.regions() != null ? o.regions() : aws.ec2().enabledRegions();
+    List<String> regions = regions(o);
     String stamp = clock.instant().toString().replace(":", "").replace("-", "");
     List<RegionResult> results = new ArrayList<>();
     log.println("custody: sweeping " + regions.size() + " region(s) for " + subject + " since " + o.since());
@@ -88,6 +88,11 @@ public final class Sweep {
       results.add(region(region, o, subject, stamp));
     }
     return new Result(o.since().toString(), subject, results);
+  }
+
+  /** The regions given, or every region enabled for the account. */
+  List<String> regions(Options o) {
+    return o.regions() != null ? o.regions() : aws.ec2().enabledRegions();
   }
 
   private RegionResult iam(Options o, String subject, String stamp) {
