@@ -64,6 +64,41 @@ public final class CloudTrailAnalysis {
     return this;
   }
 
+  /** The outcome of a run recorded in a case: the report and the item that holds it. */
+  public record Result(CloudTrailReport report, io.custody.evidence.workspace.Item item) {}
+
+  /**
+   * Runs over the files and folders given and adds {@code cloudtrail-analysis.json} to the case as an
+   * analysis item, between an {@code analysed} intent (naming the inputs) and its outcome.
+   *
+   * @param workDir where the output is written before it enters the case (null: the system's)
+   */
+  public Result runInto(io.custody.evidence.workspace.Case kase, List<Path> paths, Path workDir) {
+    List<io.custody.evidence.custody.CustodyObject> inputs = new ArrayList<>();
+    for (Path p : paths.subList(0, Math.min(paths.size(), 100))) {
+      inputs.add(io.custody.evidence.custody.CustodyObject.source("file:" + p.toAbsolutePath().normalize(), "cloudtrail-input"));
+    }
+    String what = "cloudtrail analysis of " + paths.size() + " path(s)" + (since == null ? "" : " since " + since)
+        + (accessKey == null ? "" : " for access key " + accessKey);
+    try (io.custody.analyzer.AnalysisRun run = io.custody.analyzer.AnalysisRun.begin(kase, what, inputs, workDir)) {
+      try {
+        CloudTrailReport report = run(paths);
+        Path out = run.work().resolve("cloudtrail-analysis.json");
+        java.nio.file.Files.write(out, io.custody.evidence.internal.Json.write(report));
+        var item = run.add(out, "cloudtrail", "analysis:" + String.join(" ", paths.stream().map(Path::toString).limit(20).toList()));
+        run.succeed(report.inputs().size() + " files (" + report.problems().size() + " with problems), " + report.recordsRead() + " records, "
+            + report.findings().size() + " findings; every input file's SHA-256 is in the item");
+        return new Result(report, item);
+      } catch (java.io.IOException e) {
+        run.fail(e.getMessage());
+        throw new io.custody.evidence.HostException("Failed to write the CloudTrail analysis: " + e.getMessage(), e);
+      } catch (RuntimeException e) {
+        run.fail(e.getMessage());
+        throw e;
+      }
+    }
+  }
+
   /** Runs over the files and folders given (folders recursively). */
   public CloudTrailReport run(List<Path> paths) {
     SigmaRules sigma = rules == null ? SigmaRules.bundled() : rules;
