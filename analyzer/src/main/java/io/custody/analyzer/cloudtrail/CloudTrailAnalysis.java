@@ -142,6 +142,7 @@ public final class CloudTrailAnalysis {
     final Map<String, Tracker> principals = new LinkedHashMap<>();
     final Map<String, Tracker> keys = new LinkedHashMap<>();
     final Map<SigmaRule, CloudTrailFinding.SigmaRef> refs = new IdentityHashMap<>();
+    final Map<SigmaRule, String> ruleKeys = new IdentityHashMap<>();
     long read;
     long analysed;
     long trackersDropped;
@@ -169,7 +170,7 @@ public final class CloudTrailAnalysis {
       }
       for (BuiltinRules.EventRule r : BuiltinRules.RULES) {
         if (r.when().test(e)) {
-          findings.add(r.id(), "builtin", r.title(), r.severity().apply(e), r.reason().apply(e), null, e);
+          findings.add(r.id(), "builtin", r.title(), r.severity().apply(e), () -> r.reason().apply(e), null, e);
           correlations.flagged(r.id(), e);
         }
       }
@@ -180,8 +181,8 @@ public final class CloudTrailAnalysis {
 
     private void sigmaHit(SigmaRule rule) {
       CloudTrailFinding.SigmaRef ref = refs.computeIfAbsent(rule, r -> new CloudTrailFinding.SigmaRef(r.file(), r.id(), r.level(), r.author(), r.tags()));
-      findings.add("sigma:" + rule.id(), "sigma", rule.title(), severity(rule.level()), "Sigma rule " + rule.file() + " matched "
-          + current.name, ref, current);
+      Rec e = current;
+      findings.add(ruleKeys.computeIfAbsent(rule, r -> "sigma:" + r.id()), "sigma", rule.title(), severity(rule.level()), () -> "Sigma rule " + rule.file() + " matched " + e.name, ref, e);
     }
 
     private static String severity(String level) {

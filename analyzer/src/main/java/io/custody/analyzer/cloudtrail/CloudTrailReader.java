@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.custody.evidence.HashAlgorithm;
@@ -44,7 +43,6 @@ public final class CloudTrailReader {
       .disable(com.fasterxml.jackson.core.StreamReadFeature.AUTO_CLOSE_SOURCE)
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).maxStringLength(MAX_STRING).maxNumberLength(64).build())
       .build();
-  private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
 
   private final Set<String> keep;
 
@@ -171,6 +169,47 @@ public final class CloudTrailReader {
     return skipped == 0 ? null : skipped + " array entries are not CloudTrail records and were skipped";
   }
 
+  /** The value at the current token as a tree (without ObjectMapper's per-call setup: this runs for every field). */
+  private static JsonNode node(JsonParser p) throws IOException {
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    switch (p.currentToken()) {
+      case START_OBJECT: {
+        ObjectNode o = f.objectNode();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          p.nextToken();
+          o.set(name, node(p));
+        }
+        return o;
+      }
+      case START_ARRAY: {
+        com.fasterxml.jackson.databind.node.ArrayNode a = f.arrayNode();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          a.add(node(p));
+        }
+        return a;
+      }
+      case VALUE_STRING:
+        return f.textNode(p.getText());
+      case VALUE_NUMBER_INT:
+        return switch (p.getNumberType()) {
+          case INT -> f.numberNode(p.getIntValue());
+          case LONG -> f.numberNode(p.getLongValue());
+          default -> f.numberNode(p.getBigIntegerValue());
+        };
+      case VALUE_NUMBER_FLOAT:
+        return f.numberNode(p.getDecimalValue());
+      case VALUE_TRUE:
+        return f.booleanNode(true);
+      case VALUE_FALSE:
+        return f.booleanNode(false);
+      case VALUE_NULL:
+        return f.nullNode();
+      default:
+        throw new com.fasterxml.jackson.core.JsonParseException(p, "unexpected token " + p.currentToken());
+    }
+  }
+
   private ObjectNode record(JsonParser p) throws IOException {
     ObjectNode out = JsonNodeFactory.instance.objectNode();
     ObjectNode embedded = null;
@@ -185,8 +224,7 @@ public final class CloudTrailReader {
           }
         }
       } else if (keep == null || keep.contains(name)) {
-        JsonNode value = MAPPER.readTree(p);
-        out.set(name, value);
+        out.set(name, node(p));
       } else {
         p.skipChildren();
       }

@@ -15,20 +15,28 @@ final class FindingCollector {
   static final int MAX_FINDINGS = 20_000;
   private static final List<String> ORDER = List.of("critical", "high", "medium", "low", "informational", "info");
 
-  private final Map<String, Group> groups = new LinkedHashMap<>();
+  private final Map<String, Map<String, Group>> groups = new LinkedHashMap<>();
+  private int size;
   private long dropped;
 
   /** Flags one event. */
   void add(String ruleId, String source, String title, String severity, String reason, CloudTrailFinding.SigmaRef sigma, Rec r) {
-    String key = ruleId + "\u0000" + r.principal;
-    Group g = groups.get(key);
+    add(ruleId, source, title, severity, () -> reason, sigma, r);
+  }
+
+  /** Flags one event; the reason (which only the first event of a finding gives) is made only when needed. */
+  void add(String ruleId, String source, String title, String severity, java.util.function.Supplier<String> reason,
+      CloudTrailFinding.SigmaRef sigma, Rec r) {
+    Map<String, Group> byPrincipal = groups.computeIfAbsent(ruleId, k -> new LinkedHashMap<>());
+    Group g = byPrincipal.get(r.principal);
     if (g == null) {
-      if (groups.size() >= MAX_FINDINGS) {
+      if (size >= MAX_FINDINGS) {
         dropped++;
         return;
       }
-      g = new Group(ruleId, source, title, severity, reason, r.principal, sigma);
-      groups.put(key, g);
+      g = new Group(ruleId, source, title, severity, reason.get(), r.principal, sigma);
+      byPrincipal.put(r.principal, g);
+      size++;
     }
     g.add(r, severity);
   }
@@ -39,8 +47,10 @@ final class FindingCollector {
 
   List<CloudTrailFinding> findings() {
     List<CloudTrailFinding> out = new ArrayList<>();
-    for (Group g : groups.values()) {
-      out.add(g.finding());
+    for (Map<String, Group> m : groups.values()) {
+      for (Group g : m.values()) {
+        out.add(g.finding());
+      }
     }
     out.sort(Comparator.comparingInt((CloudTrailFinding f) -> rank(f.severity())).thenComparing(CloudTrailFinding::firstTime,
         Comparator.nullsLast(Comparator.naturalOrder())).thenComparing(CloudTrailFinding::ruleId));
@@ -65,6 +75,7 @@ final class FindingCollector {
     final List<String> ids = new ArrayList<>();
     String first;
     String last;
+    String lastName;
     long count;
 
     Group(String ruleId, String source, String title, String severity, String reason, String principal, CloudTrailFinding.SigmaRef sigma) {
@@ -88,8 +99,9 @@ final class FindingCollector {
       if (r.accessKey != null && keys.size() < 50) {
         keys.add(r.accessKey);
       }
-      if (names.size() < 50) {
+      if (names.size() < 50 && !r.name.equals(lastName)) {
         names.add(r.name);
+        lastName = r.name;
       }
       if (!r.time.isEmpty()) {
         first = first == null || r.time.compareTo(first) < 0 ? r.time : first;

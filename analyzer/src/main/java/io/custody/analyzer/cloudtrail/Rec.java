@@ -24,6 +24,7 @@ final class Rec {
   final String principal;
   final String accessKey;
   final String identityType;
+  private String call;
 
   Rec(JsonNode node) {
     this.node = node;
@@ -79,6 +80,14 @@ final class Rec {
     return (type == null ? "(unknown)" : type) + (pid == null ? "" : ":" + pid);
   }
 
+  /** {@code eventSource:eventName}, made once. */
+  String call() {
+    if (call == null) {
+      call = source + ":" + name;
+    }
+    return call;
+  }
+
   boolean succeeded() {
     return error == null || error.isEmpty() || error.equalsIgnoreCase("Success");
   }
@@ -89,25 +98,22 @@ final class Rec {
 
   /** The value at a dotted path, as text; null when absent or JSON null. */
   String at(String path) {
-    JsonNode n = node;
-    for (String part : path.split("\\.")) {
-      if (n == null) {
-        return null;
-      }
-      n = n.get(part);
-    }
+    JsonNode n = nodeAt(path);
     return n == null || n.isNull() || n.isMissingNode() ? null : n.isValueNode() ? n.asText() : n.toString();
   }
 
   JsonNode nodeAt(String path) {
     JsonNode n = node;
-    for (String part : path.split("\\.")) {
-      if (n == null) {
-        return null;
+    int start = 0;
+    while (n != null) {
+      int dot = path.indexOf('.', start);
+      n = n.get(dot < 0 ? path.substring(start) : path.substring(start, dot));
+      if (dot < 0) {
+        return n;
       }
-      n = n.get(part);
+      start = dot + 1;
     }
-    return n;
+    return null;
   }
 
   static String text(JsonNode n, String key) {

@@ -56,7 +56,7 @@ final class Tracker {
     count(regions, e.region);
     count(ips, e.ip);
     count(agents, e.agent);
-    count(calls, e.source + ":" + e.name);
+    count(calls, e.call());
     if (!e.succeeded()) {
       count(errors, e.error);
       if (e.error.contains("AccessDenied") || e.error.contains("Unauthorized")) {

@@ -67,15 +67,25 @@ final class FileChecks {
       fs.find("miner", "high", e, null, "file named like a known cryptocurrency miner (" + e.name() + ")");
       return;
     }
-    boolean config = (n.endsWith(".json") || n.endsWith(".conf") || n.endsWith(".cfg") || n.endsWith(".txt") || n.endsWith(".ini"))
-        && e.size() > 0 && e.size() <= 256 << 10;
-    if (config && !e.path().startsWith("/usr/share/") && !e.path().startsWith("/var/lib/dpkg/")) {
+    // Reading a file costs a process (icat): only configuration-like files where miners drop them are read.
+    boolean config = (n.endsWith(".json") || n.endsWith(".conf") || n.endsWith(".cfg") || n.endsWith(".ini")) && e.size() > 0 && e.size() <= 256 << 10;
+    if (config && minerPlace(e.path()) && !fs.packaged().contains(e.path())) {
       String text = fs.text(e);
       var m = MINER_CONFIG.matcher(text);
       if (m.find()) {
         fs.find("miner", "high", e, around(text, m.start()), "cryptocurrency miner configuration (pool or donate-level settings)");
       }
     }
+  }
+
+  /** Where miner droppers put their files: temporary, home, optional and web folders, and any hidden folder. */
+  private static boolean minerPlace(String path) {
+    for (String p : List.of("/tmp/", "/var/tmp/", "/dev/shm/", "/opt/", "/root/", "/home/", "/srv/", "/usr/local/", "/var/www/", "/run/")) {
+      if (path.startsWith(p)) {
+        return true;
+      }
+    }
+    return path.contains("/.");
   }
 
   private static void histories(FsView fs, List<String> homes) {

@@ -37,11 +37,69 @@ sealed interface ValueMatcher {
     }
   }
 
-  /** {@code |re}: a Java regular expression, searched (not anchored), as Sigma specifies. */
-  record Regex(Pattern pattern) implements ValueMatcher {
+  /**
+   * {@code |re}: a Java regular expression, searched (not anchored), as Sigma specifies. A pattern
+   * that starts with {@code .*} or {@code .+} matches somewhere in a one-line value exactly when it
+   * matches at its start, so that single attempt replaces the search (which retries at every offset:
+   * quadratic on long values).
+   */
+  record Regex(Pattern pattern, boolean leadingDots, String required) implements ValueMatcher {
+    Regex(Pattern pattern) {
+      this(pattern, pattern.pattern().startsWith(".*") || pattern.pattern().startsWith(".+"), requiredLiteral(pattern));
+    }
+
+    /**
+     * The longest run of plain characters every match must contain, for a quick {@code contains}
+     * before the regex runs; null when the pattern has alternations, groups, classes, escapes or
+     * flags that make that unsafe.
+     */
+    static String requiredLiteral(Pattern p) {
+      String s = p.pattern();
+      if (p.flags() != 0 || s.matches(".*[|()\\[\\]{}\\\\].*")) {
+        return null;
+      }
+      String best = null;
+      StringBuilder run = new StringBuilder();
+      for (int i = 0; i <= s.length(); i++) {
+        char c = i < s.length() ? s.charAt(i) : '.';
+        if (".^$*+?".indexOf(c) >= 0) {
+          if (c == '*' || c == '?' || c == '+') {
+            // the quantifier binds to the run's last character, which may then be absent or repeated
+            if (run.length() > 0) {
+              run.setLength(run.length() - 1);
+            }
+          }
+          if (run.length() > 0 && (best == null || run.length() > best.length())) {
+            best = run.toString();
+          }
+          run.setLength(0);
+        } else {
+          run.append(c);
+        }
+      }
+      return best != null && best.length() >= 3 ? best : null;
+    }
+
     @Override
     public boolean test(String value, JsonNode event) {
-      return pattern.matcher(value).find();
+      if (required != null && !value.contains(required)) {
+        return false;
+      }
+      java.util.regex.Matcher m = pattern.matcher(value);
+      if (leadingDots && ((pattern.flags() & Pattern.DOTALL) != 0 || oneLine(value))) {
+        return m.lookingAt();
+      }
+      return m.find();
+    }
+
+    private static boolean oneLine(String v) {
+      for (int i = 0; i < v.length(); i++) {
+        char c = v.charAt(i);
+        if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+          return false;
+        }
+      }
+      return true;
     }
   }
 

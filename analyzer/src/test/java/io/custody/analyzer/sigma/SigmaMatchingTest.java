@@ -89,6 +89,21 @@ class SigmaMatchingTest {
   }
 
   @Test
+  void regexShortcuts_sameVerdictAsPlainSearch() {
+    assertThat(ValueMatcher.Regex.requiredLiteral(java.util.regex.Pattern.compile(".+:assumed-role/aws:.+"))).isEqualTo(":assumed-role/aws:");
+    assertThat(ValueMatcher.Regex.requiredLiteral(java.util.regex.Pattern.compile("ab+c|d"))).isNull();
+    assertThat(ValueMatcher.Regex.requiredLiteral(java.util.regex.Pattern.compile("xyzq*"))).isEqualTo("xyz");
+    for (String re : List.of(".+:assumed-role/aws:.+", ".*abc", "^abc.*", "a.c", "xyzq*r", ".+foo(bar)?")) {
+      java.util.regex.Pattern p = java.util.regex.Pattern.compile(re);
+      ValueMatcher.Regex m = new ValueMatcher.Regex(p);
+      for (String v : List.of("", "abc", "xabc", "x:assumed-role/aws:y", ":assumed-role/aws:", "a\nb:assumed-role/aws:c", "xyzr", "xyzqqr", "zfoo", "foobar",
+          "line1\nabc", "AxC")) {
+        assertThat(m.test(v, null)).as(re + " on " + v).isEqualTo(p.matcher(v).find());
+      }
+    }
+  }
+
+  @Test
   void cidr_ipv6() throws Exception {
     SigmaRule r = rule("sel:\n  ip|cidr: '2001:db8::/32'\ncondition: sel");
     assertThat(r.matches(event("{'ip':'2001:db8:1::5'}"))).isTrue();
