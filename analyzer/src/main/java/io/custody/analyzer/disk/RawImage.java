@@ -1,11 +1,13 @@
 package io.custody.analyzer.disk;
 
 import com.github.luben.zstd.ZstdInputStream;
-import io.custody.evidence.HashAlgorithm;
 import io.custody.evidence.HostException;
 import io.custody.evidence.IntegrityException;
 import io.custody.evidence.InvalidInputException;
 import io.custody.evidence.Sha256;
+import io.custody.evidence.hash.ChunkSink;
+import io.custody.evidence.hash.HashResult;
+import io.custody.evidence.hash.HashingEngine;
 import io.custody.evidence.hash.ProgressListener;
 import io.custody.evidence.segment.Compression;
 import io.custody.evidence.segment.Segment;
@@ -18,7 +20,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -35,7 +36,6 @@ import java.util.stream.Stream;
  */
 public final class RawImage implements AutoCloseable {
 
-  private static final int CHUNK = 1 << 20;
   private static final int HOLE = 4096;
 
   private final List<Path> files;
@@ -108,53 +108,83 @@ public final class RawImage implements AutoCloseable {
   }
 
   private static void verifyPlain(Item item, List<Path> stored, ProgressListener progress) throws IOException {
-    MessageDigest all = HashAlgorithm.SHA256.newDigest();
-    byte[] buf = new byte[CHUNK];
-    long done = 0;
-    for (int i = 0; i < stored.size(); i++) {
-      MessageDigest piece = HashAlgorithm.SHA256.newDigest();
-      try (InputStream in = Files.newInputStream(stored.get(i))) {
-        int n;
-        while ((n = in.read(buf)) > 0) {
-          all.update(buf, 0, n);
-          piece.update(buf, 0, n);
-          done += n;
-          progress.progress(done, item.size());
-        }
-      }
-      checkPiece(item, item.segments().get(i), piece);
+    HashResult r;
+    try (InputStream in = concatenated(stored, false)) {
+      r = HashingEngine.sha256().hash(in, null, item.size(), progress);
     }
-    checkWhole(item, all, done);
+    checkWhole(item, stored, false, r);
   }
 
+  /**
+   * Decompresses into a sparse file while hashing on other threads (the hashing engine overlaps
+   * reading, digesting and writing).
+   */
   private static void decompress(Item item, List<Path> stored, Path raw, ProgressListener progress) throws IOException {
-    MessageDigest all = HashAlgorithm.SHA256.newDigest();
-    byte[] buf = new byte[CHUNK];
-    long pos = 0;
-    try (FileChannel out = FileChannel.open(raw, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      for (int i = 0; i < stored.size(); i++) {
-        MessageDigest piece = HashAlgorithm.SHA256.newDigest();
-        try (InputStream in = new ZstdInputStream(Files.newInputStream(stored.get(i)))) {
-          int n;
-          while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
-            all.update(buf, 0, n);
-            piece.update(buf, 0, n);
-            writeSparse(out, buf, n, pos);
-            pos += n;
-            if (pos > item.size()) {
-              throw new IntegrityException("Failed to verify disk item '" + item.id() + "': its segments hold more than the recorded "
-                  + item.size() + " bytes");
-            }
-            progress.progress(pos, item.size());
-          }
-        }
-        checkPiece(item, item.segments().get(i), piece);
-      }
+    HashResult r;
+    try (FileChannel out = FileChannel.open(raw, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        InputStream in = concatenated(stored, true)) {
+      r = HashingEngine.sha256().hash(in, new SparseSink(out), item.size(), progress);
     }
     try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(raw.toFile(), "rw")) {
-      f.setLength(pos); // a trailing run of zeros stays a hole
+      f.setLength(r.size()); // a trailing run of zeros stays a hole
     }
-    checkWhole(item, all, pos);
+    checkWhole(item, stored, true, r);
+  }
+
+  private static InputStream concatenated(List<Path> stored, boolean zstd) {
+    java.util.Iterator<Path> it = stored.iterator();
+    return new java.io.SequenceInputStream(new java.util.Enumeration<InputStream>() {
+      @Override
+      public boolean hasMoreElements() {
+        return it.hasNext();
+      }
+
+      @Override
+      public InputStream nextElement() {
+        Path p = it.next();
+        try {
+          InputStream f = Files.newInputStream(p);
+          return zstd ? new ZstdInputStream(f) : f;
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    });
+  }
+
+  /** Writes chunks at their offsets, leaving all-zero blocks as holes. */
+  private record SparseSink(FileChannel out) implements ChunkSink {
+    @Override
+    public void accept(byte[] buffer, int length, long offset) throws IOException {
+      writeSparse(out, buffer, length, offset);
+    }
+
+    @Override
+    public void finish() {}
+
+    @Override
+    public void abort() {}
+  }
+
+  private static void checkWhole(Item item, List<Path> stored, boolean zstd, HashResult r) throws IOException {
+    if (r.size() == item.size() && r.hashes().sha256().equals(item.hashes().sha256())) {
+      return;
+    }
+    // Slow path, only on failure: name the segment that no longer matches its recorded hash.
+    for (int i = 0; i < stored.size(); i++) {
+      Segment s = item.segments().get(i);
+      try (InputStream in = concatenated(List.of(stored.get(i)), zstd)) {
+        HashResult piece = HashingEngine.sha256().hash(in);
+        if (!piece.hashes().sha256().equals(s.sha256()) || piece.size() != s.length()) {
+          throw new IntegrityException("Failed to verify disk item '" + item.id() + "': segment " + s.file() + " holds " + piece.size()
+              + " raw bytes with SHA-256 " + piece.hashes().sha256() + ", the acquisition recorded " + s.length() + " bytes with " + s.sha256());
+        }
+      } catch (IOException | java.io.UncheckedIOException e) {
+        throw new IntegrityException("Failed to verify disk item '" + item.id() + "': segment " + s.file() + " cannot be read: " + e.getMessage(), e);
+      }
+    }
+    throw new IntegrityException("Failed to verify disk item '" + item.id() + "': " + r.size() + " bytes with SHA-256 " + r.hashes().sha256()
+        + ", the acquisition recorded " + item.size() + " bytes with " + item.hashes().sha256());
   }
 
   private static void writeSparse(FileChannel out, byte[] buf, int n, long pos) throws IOException {
@@ -170,29 +200,10 @@ public final class RawImage implements AutoCloseable {
     }
   }
 
+  private static final byte[] ZEROS = new byte[HOLE];
+
   private static boolean zero(byte[] b, int off, int len) {
-    for (int i = off; i < off + len; i++) {
-      if (b[i] != 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static void checkPiece(Item item, Segment s, MessageDigest piece) {
-    Sha256 got = Sha256.of(piece.digest());
-    if (!got.equals(s.sha256())) {
-      throw new IntegrityException("Failed to verify disk item '" + item.id() + "': segment " + s.file() + " holds raw SHA-256 " + got
-          + ", the acquisition recorded " + s.sha256());
-    }
-  }
-
-  private static void checkWhole(Item item, MessageDigest all, long size) {
-    Sha256 got = Sha256.of(all.digest());
-    if (size != item.size() || !got.equals(item.hashes().sha256())) {
-      throw new IntegrityException("Failed to verify disk item '" + item.id() + "': " + size + " bytes with SHA-256 " + got
-          + ", the acquisition recorded " + item.size() + " bytes with " + item.hashes().sha256());
-    }
+    return java.util.Arrays.mismatch(b, off, off + len, ZEROS, 0, len) < 0; // vectorised by the JIT
   }
 
   static void deleteTree(Path dir) {
