@@ -34,7 +34,9 @@ record BodyfileEntry(String path, String inode, String mode, long uid, long gid,
         name = name.substring(0, arrow);
       }
       String path = name.startsWith(prefix) ? "/" + name.substring(prefix.length()) : name;
-      path = path.replaceAll("/+", "/");
+      if (path.contains("//")) {
+        path = path.replaceAll("/+", "/");
+      }
       return new BodyfileEntry(path, f[n - 9], mode, num(f[n - 7]), num(f[n - 6]), num(f[n - 5]), num(f[n - 4]), num(f[n - 3]), num(f[n - 2]),
           num(f[n - 1]), target, deleted);
     } catch (NumberFormatException e) {

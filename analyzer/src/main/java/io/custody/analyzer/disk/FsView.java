@@ -31,6 +31,9 @@ final class FsView {
   final String label;
   final List<BodyfileEntry> entries;
   private final Map<String, BodyfileEntry> byPath = new HashMap<>();
+  /** Allocated regular files sorted by path, for prefix lookups. */
+  private final List<BodyfileEntry> files = new ArrayList<>();
+  private final Map<String, List<BodyfileEntry>> byParent = new HashMap<>();
   private final Contents contents;
   private final List<DiskFinding> findings = new ArrayList<>();
   private Set<String> packaged;
@@ -42,8 +45,13 @@ final class FsView {
     for (BodyfileEntry e : entries) {
       if (!e.deleted()) {
         byPath.put(e.path(), e);
+        byParent.computeIfAbsent(e.parent(), k -> new ArrayList<>()).add(e);
+        if (e.regular()) {
+          files.add(e);
+        }
       }
     }
+    files.sort(java.util.Comparator.comparing(BodyfileEntry::path));
   }
 
   BodyfileEntry get(String path) {
@@ -53,11 +61,19 @@ final class FsView {
   /** Allocated regular files directly or deeply under {@code dir}. */
   List<BodyfileEntry> filesUnder(String dir) {
     String p = dir.endsWith("/") ? dir : dir + "/";
-    List<BodyfileEntry> out = new ArrayList<>();
-    for (BodyfileEntry e : entries) {
-      if (!e.deleted() && e.regular() && e.path().startsWith(p)) {
-        out.add(e);
+    int lo = 0;
+    int hi = files.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (files.get(mid).path().compareTo(p) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
       }
+    }
+    List<BodyfileEntry> out = new ArrayList<>();
+    for (int i = lo; i < files.size() && files.get(i).path().startsWith(p); i++) {
+      out.add(files.get(i));
     }
     return out;
   }
@@ -65,8 +81,8 @@ final class FsView {
   /** Allocated entries of any kind directly in {@code dir}. */
   List<BodyfileEntry> children(String dir) {
     List<BodyfileEntry> out = new ArrayList<>();
-    for (BodyfileEntry e : entries) {
-      if (!e.deleted() && e.parent().equals(dir) && !e.path().equals(dir)) {
+    for (BodyfileEntry e : byParent.getOrDefault(dir, List.of())) {
+      if (!e.path().equals(dir)) {
         out.add(e);
       }
     }

@@ -26,8 +26,7 @@ import java.util.regex.Pattern;
 public final class Mactime {
 
   private static final Pattern ESCAPE = Pattern.compile("%([A-Fa-f0-9]{2})");
-  private static final Pattern DIGIT = Pattern.compile("\\d");
-  private static final Pattern INODE = Pattern.compile("[\\d-]");
+  private static final Pattern WHITESPACE = Pattern.compile("\\s");
   private static final String[] DAYS = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
   private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
@@ -56,7 +55,13 @@ public final class Mactime {
     sorted.sort((x, y) -> x.key.compareTo(y.key));
     try (Writer w = new BufferedWriter(Files.newBufferedWriter(out, StandardCharsets.ISO_8859_1), 1 << 16)) {
       w.write("Date,Size,Type,Mode,UID,GID,Meta,File Name\n");
+      String lastTime = null;
+      String lastDate = null;
       for (Row row : sorted) {
+        if (!row.time.equals(lastTime)) {
+          lastTime = row.time; // rows come sorted by time: consecutive rows share their date text
+          lastDate = date(row.time);
+        }
         String[] o = other.get(row.file).split(":", -1);
         String ls = o.length > 0 ? o[0] : "";
         String uid = o.length > 1 ? o[1] : "";
@@ -64,7 +69,7 @@ public final class Mactime {
         String size = o.length > 3 ? o[3] : "";
         int l = row.letters[0];
         String macb = ((l & 1) != 0 ? "m" : ".") + ((l & 2) != 0 ? "a" : ".") + ((l & 4) != 0 ? "c" : ".") + ((l & 8) != 0 ? "b" : ".");
-        w.write(date(row.time) + "," + size + "," + macb + "," + ls + "," + uid + "," + gid + "," + row.inode + ",\"" + row.file.replace("\"", "\"\"") + "\"\n");
+        w.write(lastDate + "," + size + "," + macb + "," + ls + "," + uid + "," + gid + "," + row.inode + ",\"" + row.file.replace("\"", "\"\"") + "\"\n");
       }
     }
     return sorted.size();
@@ -87,27 +92,63 @@ public final class Mactime {
     String uid = f[4];
     String gid = f[5];
     String size = f[6];
-    if (!INODE.matcher(ino).find() || !DIGIT.matcher(uid).find() || !DIGIT.matcher(gid).find() || !DIGIT.matcher(size).find()) {
+    if (!hasInodeChar(ino) || !hasDigit(uid) || !hasDigit(gid) || !hasDigit(size)) {
       return;
     }
     String[] times = {f[8], f[7], f[9], f[10]}; // m, a, c, b
     for (String t : times) {
-      if (!DIGIT.matcher(t).find()) {
+      if (!hasDigit(t)) {
         return;
       }
     }
+    boolean inodeOk = allInodeChars(ino);
     if (falsy(f[7]) && falsy(f[8]) && falsy(f[9]) && falsy(f[10])) {
       return;
     }
     for (int i = 0; i < 4; i++) {
       String t = pad(times[i]);
       String key = t + "," + ino + "," + file;
-      if (t.startsWith("-") || !ino.matches("[\\d-]+")) {
+      if (t.startsWith("-") || !inodeOk) {
         continue; // mactime's printing pattern (^\d+,[\d-]+,) drops these rows
       }
       rows.computeIfAbsent(key, k -> new Row(k, t, ino, file, new int[1])).letters[0] |= 1 << i;
     }
-    other.put(file, ls + ":" + uid.replaceAll("\\s", "/") + ":" + gid.replaceAll("\\s", "/") + ":" + size);
+    other.put(file, ls + ":" + slashSpaces(uid) + ":" + slashSpaces(gid) + ":" + size);
+  }
+
+  private static boolean hasDigit(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean hasInodeChar(String s) {
+    return hasDigit(s) || s.indexOf('-') >= 0;
+  }
+
+  private static boolean allInodeChars(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if ((c < '0' || c > '9') && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String slashSpaces(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isWhitespace(s.charAt(i))) {
+        return WHITESPACE.matcher(s).replaceAll("/");
+      }
+    }
+    return s;
   }
 
   /** Perl's split on '|': every field, trailing empty ones dropped. */
@@ -140,9 +181,23 @@ public final class Mactime {
 
   /** sprintf("%.10d") of Perl's numeric value of the field (leading digits). */
   private static String pad(String s) {
-    Matcher m = Pattern.compile("^\\s*(-?)(\\d+)").matcher(s);
-    long v = m.find() ? Long.parseLong(m.group(1) + m.group(2)) : 0;
-    return v < 0 ? "-" + String.format("%010d", -v) : String.format("%010d", v);
+    long v = 0;
+    int i = 0;
+    while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+      i++;
+    }
+    boolean neg = i < s.length() && s.charAt(i) == '-';
+    if (neg) {
+      i++;
+    }
+    int digits = 0;
+    while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9' && digits < 18) {
+      v = v * 10 + (s.charAt(i++) - '0');
+      digits++;
+    }
+    String d = Long.toString(v);
+    String padded = d.length() >= 10 ? d : "0000000000".substring(d.length()) + d;
+    return neg && v != 0 ? "-" + padded : padded;
   }
 
   private static String date(String padded) {
