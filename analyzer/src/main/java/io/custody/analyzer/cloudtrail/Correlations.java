@@ -1,6 +1,5 @@
 package io.custody.analyzer.cloudtrail;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -42,7 +41,10 @@ final class Correlations {
 
   private final List<Rec> stopStart = new ArrayList<>();
   private final List<String> stopStartInstances = new ArrayList<>();
-  private final Map<String, List<Rec>> userDataChanges = new HashMap<>();
+  /** "instance\0principal" → epoch seconds of its user-data changes (sorted at the end). */
+  private final Map<String, long[]> userDataChanges = new HashMap<>();
+  private final Map<String, Integer> userDataCounts = new HashMap<>();
+  private long remembered;
 
   private final List<Rec> enumerations = new ArrayList<>();
   private final Set<String> secretReaders = new HashSet<>();
@@ -72,8 +74,17 @@ final class Correlations {
           stopStartInstances.add(id);
         }
       } else if (e.name.equals("ModifyInstanceAttribute") && e.nodeAt("requestParameters.userData") != null
-          && e.at("requestParameters.instanceId") != null && userDataChanges.size() < MAX_REMEMBERED) {
-        userDataChanges.computeIfAbsent(e.at("requestParameters.instanceId"), k -> new ArrayList<>()).add(e.slim());
+          && e.at("requestParameters.instanceId") != null && remembered < MAX_REMEMBERED && epoch(e.time) != Long.MIN_VALUE) {
+        String key = e.at("requestParameters.instanceId") + "\u0000" + e.principal;
+        int n = userDataCounts.getOrDefault(key, 0);
+        long[] times = userDataChanges.get(key);
+        if (times == null || times.length == n) {
+          times = java.util.Arrays.copyOf(times == null ? new long[4] : times, Math.max(4, n * 2));
+          userDataChanges.put(key, times);
+        }
+        times[n] = epoch(e.time);
+        userDataCounts.put(key, n + 1);
+        remembered++;
       }
     }
     if ((e.is("secretsmanager.amazonaws.com", "ListSecrets") || e.is("secretsmanager.amazonaws.com", "DescribeSecret")
@@ -130,19 +141,31 @@ final class Correlations {
   }
 
   private void stopStartAroundUserData(FindingCollector out) {
+    userDataChanges.forEach((k, v) -> java.util.Arrays.sort(v, 0, userDataCounts.get(k)));
     for (int i = 0; i < stopStart.size(); i++) {
       Rec e = stopStart.get(i);
-      List<Rec> changes = userDataChanges.get(stopStartInstances.get(i));
-      if (changes == null) {
+      String key = stopStartInstances.get(i) + "\u0000" + e.principal;
+      long[] changes = userDataChanges.get(key);
+      long t = epoch(e.time);
+      if (changes == null || t == Long.MIN_VALUE) {
         continue;
       }
-      for (Rec c : changes) {
-        if (c.principal.equals(e.principal) && withinAnHour(c.time, e.time)) {
-          out.add("instance-user-data", "builtin", "Instance user data read or replaced", "high",
-              e.name + " of " + stopStartInstances.get(i) + " around its user-data change by the same principal", null, e);
-          break;
-        }
+      int n = userDataCounts.get(key);
+      int at = java.util.Arrays.binarySearch(changes, 0, n, t);
+      int ins = at >= 0 ? at : -at - 1;
+      boolean near = at >= 0 || (ins < n && changes[ins] - t <= 3600) || (ins > 0 && t - changes[ins - 1] <= 3600);
+      if (near) {
+        out.add("instance-user-data", "builtin", "Instance user data read or replaced", "high",
+            e.name + " of " + stopStartInstances.get(i) + " within an hour of its user-data change by the same principal", null, e);
       }
+    }
+  }
+
+  private static long epoch(String time) {
+    try {
+      return Instant.parse(time).getEpochSecond();
+    } catch (DateTimeParseException e) {
+      return Long.MIN_VALUE;
     }
   }
 
@@ -174,11 +197,4 @@ final class Correlations {
     return ip.equalsIgnoreCase("AWS Internal") || ip.endsWith(".amazonaws.com");
   }
 
-  private static boolean withinAnHour(String a, String b) {
-    try {
-      return Duration.between(Instant.parse(a), Instant.parse(b)).abs().compareTo(Duration.ofHours(1)) <= 0;
-    } catch (DateTimeParseException e) {
-      return false;
-    }
-  }
 }
