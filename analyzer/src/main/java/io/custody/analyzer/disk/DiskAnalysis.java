@@ -136,6 +136,7 @@ public final class DiskAnalysis {
       }
       scan(view);
       findings.addAll(view.findings());
+      notes.addAll(view.notes());
       bodyfiles.add(body);
       outputs.add(body);
       fsReports.add(report(c, "tsk", prefix, body.getFileName().toString(), view.entries.size(), null));

@@ -144,6 +144,8 @@ final class FileChecks {
           : in(e.crtime(), since, until) ? "created" : null;
       if (which != null) {
         if (++n > MAX_WINDOW) {
+          fs.note("more than " + MAX_WINDOW + " entries changed in the incident window; only the first " + MAX_WINDOW
+              + " are findings (timeline.csv has them all)");
           break;
         }
         fs.find("changed-in-window", "low", e, null, which + " in the incident window" + (e.deleted() ? " (now deleted)" : ""));

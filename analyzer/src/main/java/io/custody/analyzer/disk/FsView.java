@@ -36,6 +36,7 @@ final class FsView {
   private final Map<String, List<BodyfileEntry>> byParent = new HashMap<>();
   private final Contents contents;
   private final List<DiskFinding> findings = new ArrayList<>();
+  private final List<String> notes = new ArrayList<>();
   private Set<String> packaged;
 
   FsView(String label, List<BodyfileEntry> entries, Contents contents) {
@@ -126,6 +127,15 @@ final class FsView {
 
   List<DiskFinding> findings() {
     return findings;
+  }
+
+  /** Tells the report that a check was cut short or degraded. */
+  void note(String text) {
+    notes.add("file system " + label + ": " + text);
+  }
+
+  List<String> notes() {
+    return notes;
   }
 
   static String excerpt(String s) {
