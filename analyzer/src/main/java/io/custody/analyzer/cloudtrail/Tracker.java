@@ -150,7 +150,7 @@ final class Tracker {
     if (depth > 4 || n == null || !n.isContainerNode()) {
       return null;
     }
-    var it = n.fields();
+    var it = n.properties().iterator();
     while (it.hasNext()) {
       var f = it.next();
       String k = f.getKey();

@@ -155,7 +155,7 @@ final class CaseReader {
 
   private static Map<String, String> facts(JsonNode doc) {
     Map<String, String> out = new LinkedHashMap<>();
-    Iterator<Map.Entry<String, JsonNode>> it = doc.fields();
+    Iterator<Map.Entry<String, JsonNode>> it = doc.properties().iterator();
     while (it.hasNext() && out.size() < 40) {
       Map.Entry<String, JsonNode> e = it.next();
       if (e.getValue().isValueNode() && !e.getValue().isNull()) {

@@ -39,7 +39,7 @@ final class DetectionCompiler {
       throw new UnsupportedRuleException("timeframe: correlations over time windows are not supported");
     }
     Map<String, Selection> selections = new LinkedHashMap<>();
-    Iterator<Map.Entry<String, JsonNode>> it = detection.fields();
+    Iterator<Map.Entry<String, JsonNode>> it = detection.properties().iterator();
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
       if (!e.getKey().equals("condition")) {
@@ -103,7 +103,7 @@ final class DetectionCompiler {
 
   private static Selection map(JsonNode node) {
     List<FieldTest> tests = new ArrayList<>();
-    Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+    Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator();
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
       tests.add(field(e.getKey(), e.getValue()));

@@ -128,7 +128,7 @@ final class RuleExamples {
 
   private boolean makeTrue(JsonNode sel, Map<String, String> fixed) {
     if (sel.isObject()) {
-      Iterator<Map.Entry<String, JsonNode>> it = sel.fields();
+      Iterator<Map.Entry<String, JsonNode>> it = sel.properties().iterator();
       while (it.hasNext()) {
         Map.Entry<String, JsonNode> e = it.next();
         Spec s = new Spec(e.getKey(), e.getValue());
@@ -161,7 +161,7 @@ final class RuleExamples {
   private boolean makeFalse(JsonNode sel, Map<String, String> fixed) {
     if (sel.isObject()) {
       List<Spec> specs = new ArrayList<>();
-      sel.fields().forEachRemaining(e -> specs.add(new Spec(e.getKey(), e.getValue())));
+      sel.properties().forEach(e -> specs.add(new Spec(e.getKey(), e.getValue())));
       for (Spec s : specs) {
         if (fixed.containsKey(s.field) && s.falsifiedBy(fixed.get(s.field))) {
           return true;
