@@ -134,9 +134,11 @@ public final class CloudTrailReader {
       return "not CloudTrail: the file is neither a JSON object nor an array";
     }
     boolean found = false;
+    boolean digest = false;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken v = p.nextToken();
+      digest |= name.equals("digestStartTime") || name.equals("digestPublicKeyFingerprint");
       if ((name.equals("Records") || name.equals("Events")) && v == JsonToken.START_ARRAY) {
         found = true;
         String problem = array(p, sink);
@@ -146,6 +148,9 @@ public final class CloudTrailReader {
       } else {
         p.skipChildren();
       }
+    }
+    if (digest && !found) {
+      return "a CloudTrail digest file (the log integrity chain), not event records";
     }
     return found ? null : "not CloudTrail: no \"Records\" or \"Events\" array";
   }

@@ -79,6 +79,15 @@ class CloudTrailReaderTest {
   }
 
   @Test
+  void read_digestFile_namedAsSuch() throws Exception {
+    Path p = gz("123_CloudTrail-Digest_eu-west-1.json.gz", "{\"awsAccountId\":\"123\",\"digestStartTime\":\"2024-01-01T00:00:00Z\","
+        + "\"digestPublicKeyFingerprint\":\"ab\",\"logFiles\":[]}");
+    List<InputFile> files = new ArrayList<>();
+    assertThat(read(p, null, files)).isEmpty();
+    assertThat(files.get(0).problem()).contains("digest file");
+  }
+
+  @Test
   void filters_sinceAndAccessKey_narrowTheRecords() throws Exception {
     Path p = Files.writeString(dir.resolve("a.json"), "[" + REC.formatted("e1", 1) + "," + REC.formatted("e2", 5) + "]");
     CloudTrailReport since = new CloudTrailAnalysis(Clock.systemUTC()).since(java.time.Instant.parse("2024-01-03T00:00:00Z")).run(List.of(p));
