@@ -77,6 +77,11 @@ public final class AnalysisRun implements AutoCloseable {
     return kase;
   }
 
+  /** The seq of this run's intent entry. */
+  public long intentSeq() {
+    return intent.seq();
+  }
+
   /**
    * Adds a finished output file to the case as an analysis item.
    *

@@ -39,7 +39,10 @@ final class CaseReader {
 
   private CaseReader() {}
 
-  static ReportData read(Case kase, Clock clock) {
+  /**
+   * @param ownIntent the seq of the report run's own intent (open while it runs), not listed as unfinished
+   */
+  static ReportData read(Case kase, Clock clock, long ownIntent) {
     ChainReport chain = kase.log().verify();
     List<CustodyEntry> entries = chain.entries();
     List<ReportData.Acquisition> acquisitions = new ArrayList<>();
@@ -77,7 +80,7 @@ final class CaseReader {
     }
     CaseInfo info = kase.info();
     List<String> problems = chain.problems().stream().map(ChainProblem::detail).toList();
-    List<Long> open = CustodyLog.openIntents(entries).stream().map(CustodyEntry::seq).toList();
+    List<Long> open = CustodyLog.openIntents(entries).stream().map(CustodyEntry::seq).filter(q -> q != ownIntent).toList();
     String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS));
     return new ReportData(ReportData.KIND, ToolVersion.tool(), now,
         new ReportData.CaseSummary(info.id(), info.examiner(), info.organization(), info.description(), info.openedUtc(), info.host()),

@@ -36,7 +36,7 @@ public final class CaseReport {
     try (AnalysisRun run = AnalysisRun.begin(kase, "case report of " + kase.id(),
         List.of(CustodyObject.source(kase.id(), "case")), workDir)) {
       try {
-        ReportData data = CaseReader.read(kase, clock);
+        ReportData data = CaseReader.read(kase, clock, run.intentSeq());
         Path html = Files.writeString(run.work().resolve("report.html"), HtmlReport.render(data), StandardCharsets.UTF_8);
         Path json = Files.write(run.work().resolve("report.json"), Json.write(data));
         Item h = run.add(html, kase.id(), "report");

@@ -16,7 +16,7 @@ final class HtmlReport {
   private static final String CSS = """
       body{font:14px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:2em auto;max-width:1200px;color:#1b1f24;padding:0 1em}
       h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:2px solid #d0d7de;padding-bottom:.2em;margin-top:2em}
-      table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{border:1px solid #d0d7de;padding:4px 6px;text-align:left;vertical-align:top}
+      table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{border:1px solid #d0d7de;padding:4px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
       th{background:#f6f8fa}td.h{font-family:ui-monospace,monospace;font-size:12px;word-break:break-all}
       .sev{font-weight:600;padding:1px 6px;border-radius:3px;color:#fff}.critical{background:#8b0000}.high{background:#d1242f}
       .medium{background:#bf8700}.low{background:#0969da}.info{background:#6e7781}.ok{color:#1a7f37;font-weight:600}.bad{color:#d1242f;font-weight:600}
@@ -156,9 +156,16 @@ final class HtmlReport {
           .append("</title></circle>");
     }
     int base = height - 8;
-    h.append("<text x=\"").append(left).append("\" y=\"").append(base).append("\">").append(esc(Instant.ofEpochSecond(min).toString()))
-        .append("</text><text x=\"").append(w - 10).append("\" y=\"").append(base).append("\" text-anchor=\"end\">")
-        .append(esc(Instant.ofEpochSecond(max).toString())).append("</text></svg>\n");
+    for (int t = 0; t <= 4; t++) {
+      long at = min + span * t / 4;
+      double x = left + (w - 10 - left) * t / 4.0;
+      String anchor = t == 0 ? "start" : t == 4 ? "end" : "middle";
+      h.append("<line x1=\"").append(String.format(java.util.Locale.ROOT, "%.1f", x)).append("\" x2=\"")
+          .append(String.format(java.util.Locale.ROOT, "%.1f", x)).append("\" y1=\"12\" y2=\"").append(base - 14).append("\" stroke=\"#eaeef2\"/>")
+          .append("<text x=\"").append(String.format(java.util.Locale.ROOT, "%.1f", x)).append("\" y=\"").append(base).append("\" text-anchor=\"")
+          .append(anchor).append("\">").append(esc(Instant.ofEpochSecond(at).toString())).append("</text>");
+    }
+    h.append("</svg>\n");
   }
 
   private static void add(List<long[]> points, List<String> titles, String time, int lane, String title) {
