@@ -8,6 +8,7 @@ import io.custody.analyzer.cloudtrail.InputFile;
 import io.custody.analyzer.sigma.SigmaRules;
 import io.custody.analyzer.sigma.SkippedRule;
 import io.custody.evidence.internal.Json;
+import io.custody.evidence.internal.Printable;
 import io.custody.evidence.workspace.Case;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -74,7 +75,7 @@ final class AnalyzeCloudTrailCommand implements Callable<Integer> {
         done[0] += Math.max(0, f.bytes());
         bar.progress(done[0], -1);
         if (f.problem() != null) {
-          err.println("custody: skipped " + f.path() + ": " + f.problem());
+          err.println("custody: skipped " + Printable.of(f.path()) + ": " + Printable.of(f.problem()));
           err.flush();
         }
       }).runInto(kase, paths, workDir);
@@ -93,22 +94,25 @@ final class AnalyzeCloudTrailCommand implements Callable<Integer> {
     CloudTrailReport c = r.report();
     out.println("inputs      " + c.inputs().size() + " files, " + c.recordsRead() + " records, " + c.recordsAnalysed() + " analysed");
     for (InputFile f : c.problems()) {
-      out.println("  skipped   " + f.path() + ": " + f.problem());
+      out.println("  skipped   " + Printable.of(f.path()) + ": " + Printable.of(f.problem()));
     }
     out.println("sigma       " + c.sigma().loaded() + " rules from " + c.sigma().source() + ", " + c.sigma().skipped().size() + " skipped");
     for (SkippedRule s : c.sigma().skipped()) {
-      out.println("  skipped   " + s.file() + ": " + s.reason());
+      out.println("  skipped   " + Printable.of(s.file()) + ": " + Printable.of(s.reason()));
     }
     out.println("principals " + c.principals().size() + ", access keys " + c.accessKeys().size());
     for (ActivitySummary p : c.principals().subList(0, Math.min(10, c.principals().size()))) {
-      out.printf("  %-70s %6d events  %s .. %s  regions %s  ips %s%n", p.key(), p.events(), p.firstSeen(), p.lastSeen(), p.regions().keySet(),
-          p.sourceIps().keySet().stream().limit(5).toList());
+      // Everything here comes from the logs (attacker-controlled): printed with control characters escaped.
+      out.printf("  %-70s %6d events  %s .. %s  regions %s  ips %s%n", Printable.of(p.key()), p.events(), Printable.of(String.valueOf(p.firstSeen())),
+          Printable.of(String.valueOf(p.lastSeen())), Printable.of(p.regions().keySet().toString()),
+          Printable.of(p.sourceIps().keySet().stream().limit(5).toList().toString()));
     }
     out.println("findings    " + c.findings().size());
     for (CloudTrailFinding f : c.findings()) {
-      out.printf("  %-8s %-7s %-40s %s%n           %s%n           eventID %s%s%n", f.severity(), f.source(), f.ruleId().length() > 40 ? f.title() : f.ruleId(),
-          f.principal(), f.reason(), String.join(", ", f.eventIds().subList(0, Math.min(3, f.eventIds().size()))),
-          f.eventCount() > 3 ? " … (" + f.eventCount() + ")" : "");
+      out.printf("  %-8s %-7s %-40s %s%n           %s%n           eventID %s%s%n", f.severity(), f.source(),
+          Printable.of(f.ruleId().length() > 40 ? f.title() : f.ruleId()), Printable.of(f.principal()), Printable.of(f.reason()),
+          Printable.of(String.join(", ", f.eventIds().subList(0, Math.min(3, f.eventIds().size())))),
+          f.eventCount() > 3 ? " ... (" + f.eventCount() + ")" : "");
     }
     out.println("added       " + r.item().id() + " " + r.item().dir() + "/" + r.item().name() + " sha256 " + r.item().hashes().sha256());
   }

@@ -6,6 +6,7 @@ import io.custody.analyzer.disk.DiskReport;
 import io.custody.analyzer.disk.FileSystemReport;
 import io.custody.evidence.InvalidInputException;
 import io.custody.evidence.internal.Json;
+import io.custody.evidence.internal.Printable;
 import io.custody.evidence.workspace.Case;
 import io.custody.evidence.workspace.Item;
 import java.io.PrintWriter;
@@ -82,10 +83,11 @@ final class AnalyzeDiskCommand implements Callable<Integer> {
     out.println("timeline    " + d.timelineRows() + " rows");
     out.println("findings    " + d.findings().size());
     for (DiskFinding f : d.findings()) {
-      out.printf("  %-8s %-34s %s:%s%n           %s%s%n", f.severity(), f.ruleId(), f.filesystem(), f.path(), f.reason(),
-          f.excerpt() == null ? "" : "\n           > " + f.excerpt());
+      // Names and contents come from evidence: printed with control characters escaped.
+      out.printf("  %-8s %-34s %s:%s%n           %s%s%n", f.severity(), f.ruleId(), f.filesystem(), Printable.of(f.path()), Printable.of(f.reason()),
+          f.excerpt() == null ? "" : "\n           > " + Printable.of(f.excerpt()));
     }
-    d.notes().forEach(n -> out.println("note        " + n));
+    d.notes().forEach(n -> out.println("note        " + Printable.of(n)));
     for (Item i : r.outputs()) {
       out.println("added       " + i.id() + " " + i.dir() + "/" + i.name() + " sha256 " + i.hashes().sha256());
     }
