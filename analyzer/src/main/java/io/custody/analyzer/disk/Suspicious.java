@@ -62,6 +62,11 @@ final class Suspicious {
         Matcher u = URL_FILE.matcher(d.group(2));
         String name = o.find() ? o.group(1) : u.find() ? u.group(1) : null;
         if (name != null) {
+          if (fetchedNames.size() >= 100) {
+            // a history is evidence: bound the work a hostile one can cause
+            fetchedNames.remove(0);
+            fetchLines.remove(0);
+          }
           fetchedNames.add(name.substring(name.lastIndexOf('/') + 1));
           fetchLines.add(line.strip());
         }
