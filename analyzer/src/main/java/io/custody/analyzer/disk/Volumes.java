@@ -56,13 +56,15 @@ final class Volumes {
       Matcher t = FS_TYPE.matcher(fs.text());
       return new Candidate(label, start, len, sector, description, t.find() ? t.group(1).toLowerCase(java.util.Locale.ROOT) : "unknown", false, null);
     }
-    boolean xfs = magic(image, start * sector);
-    String note = xfs ? "XFS: The Sleuth Kit cannot read it" : "no file system The Sleuth Kit recognises";
+    boolean xfs = magic(image, start * sector, "XFSB");
+    String note = xfs ? "XFS: The Sleuth Kit cannot read it"
+        : magic(image, start * sector + 512, "LABELONE") ? "an LVM physical volume: not analysed (its logical volumes need activating, read only)"
+        : "no file system The Sleuth Kit recognises";
     return new Candidate(label, start, len, sector, description, null, xfs, note);
   }
 
-  /** True when the bytes at {@code offset} are the XFS superblock magic "XFSB". */
-  private static boolean magic(RawImage image, long offset) {
+  /** True when the bytes at {@code offset} are {@code magic} (ASCII), e.g. the XFS superblock's "XFSB". */
+  private static boolean magic(RawImage image, long offset, String magic) {
     long at = offset;
     for (Path p : image.files()) {
       try {
@@ -72,9 +74,9 @@ final class Volumes {
           continue;
         }
         try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "r")) {
-          byte[] b = new byte[4];
+          byte[] b = new byte[magic.length()];
           f.seek(at);
-          return f.read(b) == 4 && b[0] == 'X' && b[1] == 'F' && b[2] == 'S' && b[3] == 'B';
+          return f.read(b) == b.length && new String(b, java.nio.charset.StandardCharsets.ISO_8859_1).equals(magic);
         }
       } catch (IOException e) {
         return false;
