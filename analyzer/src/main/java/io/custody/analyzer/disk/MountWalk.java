@@ -56,7 +56,7 @@ final class MountWalk {
     Path mnt = null;
     CustodyEntry intent = null;
     try {
-      run(List.of("blockdev", "--setro", loop));
+      // losetup --read-only already makes the device read-only; no BLKROSET, whose flag would outlive the device
       mnt = Files.createTempDirectory(body.getParent(), "mnt-");
       intent = kase.log().begin(Event.of("mounted").object(new CustodyObject(null, loop, c.label(), "filesystem", size, null))
           .notes("read-only mount of " + c.label() + " (xfs) at " + mnt + " with ro,norecovery,nouuid"));

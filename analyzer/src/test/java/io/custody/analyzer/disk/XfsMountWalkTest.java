@@ -37,7 +37,9 @@ class XfsMountWalkTest {
     Cases.run(tmp, "truncate", "-s", "320M", image.toString());
     Cases.run(tmp, "mkfs.xfs", "-q", image.toString());
     Path mnt = Files.createDirectories(tmp.resolve("plant"));
-    Cases.run(tmp, "mount", "-o", "loop", image.toString(), mnt.toString());
+    String dev = Cases.run(tmp, "losetup", "--find", "--show", image.toString()).strip();
+    Cases.run(tmp, "blockdev", "--setrw", dev); // a loop device may keep a read-only flag from an earlier user
+    Cases.run(tmp, "mount", dev, mnt.toString());
     try {
       Files.createDirectories(mnt.resolve("var/www/html"));
       Files.writeString(mnt.resolve("var/www/html/cmd.php"), "<?php passthru($_REQUEST['x']); ?>\n");
@@ -46,6 +48,7 @@ class XfsMountWalkTest {
       Files.writeString(mnt.resolve("etc/ld.so.preload"), "/lib/libhide.so\n");
     } finally {
       Cases.run(tmp, "umount", mnt.toString());
+      Cases.run(tmp, "losetup", "-d", dev);
     }
     Case kase = Cases.open(tmp.resolve("home"), "XFS-1");
     Item disk = Cases.addDisk(kase, image, "vol-0xfs0000000000001", Compression.ZSTD, 64 << 20);
