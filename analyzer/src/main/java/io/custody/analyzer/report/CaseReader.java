@@ -136,6 +136,11 @@ final class CaseReader {
   private static ReportData.Finding finding(JsonNode f, Item i, String source) {
     String severity = Severity.normalise(first(f, "severity", "level", "priority"));
     String rule = first(f, "rule_id", "rule", "title", "name", "type");
+    JsonNode sigma = f.get("sigma");
+    if (sigma != null && sigma.isObject()) {
+      // The Detection Rule License asks every match to credit the rule and its authors.
+      rule = first(f, "title") + " (Sigma " + text(sigma, "file") + (text(sigma, "author") == null ? "" : ", by " + text(sigma, "author")) + ")";
+    }
     String where = first(f, "path", "principal", "address", "offset", "process", "target");
     if (where != null && text(f, "filesystem") != null) {
       where = text(f, "filesystem") + ":" + where;

@@ -51,7 +51,7 @@ class CaseReportTest {
 
     String html = Files.readString(CaseReport.file(kase, r.html()));
     assertThat(html).contains("IR-REPORT-1", "isolate: quarantine security group", "ModifyInstanceAttribute req-1111", disk.hashes().sha256().hex(),
-        "<svg", "instance-credentials-elsewhere", "aws_cloudtrail_disable_logging", "memory-summary", "Linux version 6.1.0-18-amd64", "chain intact");
+        "<svg", "instance-credentials-elsewhere", "(Sigma aws_cloudtrail_disable_logging.yml, by ", "memory-summary", "Linux version 6.1.0-18-amd64", "chain intact");
     assertThat(html).doesNotContain("<script").contains("yara:&lt;script&gt;alert(1)&lt;/script&gt;");
     assertThat(html).doesNotContainPattern("(src|href)\\s*=").doesNotContain("@import").doesNotContain("url(");
     JsonNode json = Json.mapper().readTree(CaseReport.file(kase, r.json()).toFile());
