@@ -182,7 +182,8 @@ public final class CloudTrailAnalysis {
     private void sigmaHit(SigmaRule rule) {
       CloudTrailFinding.SigmaRef ref = refs.computeIfAbsent(rule, r -> new CloudTrailFinding.SigmaRef(r.file(), r.id(), r.level(), r.author(), r.tags()));
       Rec e = current;
-      findings.add(ruleKeys.computeIfAbsent(rule, r -> "sigma:" + r.id()), "sigma", rule.title(), severity(rule.level()), () -> "Sigma rule " + rule.file() + " matched " + e.name, ref, e);
+      findings.add(ruleKeys.computeIfAbsent(rule, r -> "sigma:" + r.id()), "sigma", rule.title(), severity(rule.level()), () -> "Sigma rule " + rule.file()
+          + (rule.author() == null ? "" : " (by " + rule.author() + ")") + " matched " + e.name, ref, e);
     }
 
     private static String severity(String level) {
