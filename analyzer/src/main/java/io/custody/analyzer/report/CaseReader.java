@@ -34,7 +34,7 @@ import java.util.Map;
  */
 final class CaseReader {
 
-  static final long MAX_JSON = 256L << 20;
+  static final long MAX_JSON = 64L << 20;
   private static final int MAX_LISTED = 5000;
 
   private CaseReader() {}
