@@ -39,6 +39,8 @@ public final class CustodyCli {
     COMMANDS.put("seal", SealCommand::new);
     COMMANDS.put("verify", VerifyCommand::new);
     COMMANDS.put("hash", HashCommand::new);
+    COMMANDS.put("analyze", AnalyzeCommand::new);
+    COMMANDS.put("report", ReportCommand::new);
   }
 
   /** Set by --no-progress on any command. */

@@ -1,0 +1,202 @@
+package io.custody.analyzer.cloudtrail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The built-in single-event findings: the backdoors and evasions of the IR procedure (new keys,
+ * users, login profiles, roles and trust policies, admin policy attachments, shared snapshots and
+ * images, Lambda backdoors, CloudTrail / GuardDuty / flow-log / DNS-log tampering, leaving the
+ * organisation, console logins without MFA) and the credential-access and remote-execution calls of
+ * the same playbooks. Denied attempts are flagged too: the reason says so.
+ */
+final class BuiltinRules {
+
+  /** One rule: which events, how severe, and the reason in words. */
+  record EventRule(String id, String title, Predicate<Rec> when, Function<Rec, String> severity, Function<Rec, String> reason) {}
+
+  private static final Set<String> ADMIN_POLICIES = Set.of("AdministratorAccess", "IAMFullAccess", "PowerUserAccess");
+
+  static final List<EventRule> RULES = rules();
+
+  private BuiltinRules() {}
+
+  private static List<EventRule> rules() {
+    List<EventRule> r = new ArrayList<>();
+    r.add(rule("iam-access-key-created", "New IAM access key", e -> e.is("iam.amazonaws.com", "CreateAccessKey"),
+        e -> otherUser(e) ? "critical" : "high",
+        e -> "access key created for user " + or(e.at("requestParameters.userName"), "(caller)") + (otherUser(e) ? ", not the caller's own" : "")));
+    r.add(rule("iam-user-created", "New IAM user", e -> e.is("iam.amazonaws.com", "CreateUser"), e -> "high",
+        e -> "IAM user " + e.at("requestParameters.userName") + " created"));
+    r.add(rule("iam-login-profile", "Console password set for an IAM user",
+        e -> e.source.equals("iam.amazonaws.com") && (e.name.equals("CreateLoginProfile") || e.name.equals("UpdateLoginProfile")), e -> "high",
+        e -> e.name + " for user " + or(e.at("requestParameters.userName"), "(caller)")));
+    r.add(rule("iam-role-created", "New IAM role", e -> e.is("iam.amazonaws.com", "CreateRole"), e -> "medium",
+        e -> "role " + e.at("requestParameters.roleName") + " created, trust: " + clip(e.at("requestParameters.assumeRolePolicyDocument"))));
+    r.add(rule("iam-trust-policy-changed", "Role trust policy changed", e -> e.is("iam.amazonaws.com", "UpdateAssumeRolePolicy"), e -> "high",
+        e -> "trust policy of role " + e.at("requestParameters.roleName") + " replaced: " + clip(e.at("requestParameters.policyDocument"))));
+    r.add(rule("iam-policy-attached", "IAM policy attached or granted",
+        e -> e.source.equals("iam.amazonaws.com") && e.name.matches("(Attach|Put)(User|Role|Group)Policy|CreatePolicyVersion"),
+        e -> admin(e) ? "critical" : "medium",
+        e -> e.name + " " + or(e.at("requestParameters.policyArn"), or(e.at("requestParameters.policyName"), "")) + " on "
+            + or(e.at("requestParameters.userName"), or(e.at("requestParameters.roleName"), or(e.at("requestParameters.groupName"), "?")))
+            + (admin(e) ? " (administrator rights)" : "")));
+    r.add(rule("snapshot-shared", "Snapshot or image shared with another account", BuiltinRules::shares, e -> "critical",
+        e -> e.name + " adds " + sharedWith(e) + " to " + or(e.at("requestParameters.snapshotId"),
+            or(e.at("requestParameters.imageId"), or(e.at("requestParameters.dBSnapshotIdentifier"), or(e.at("requestParameters.dBClusterSnapshotIdentifier"), "?"))))));
+    r.add(rule("lambda-public-permission", "Lambda function opened to any principal",
+        e -> e.source.equals("lambda.amazonaws.com") && e.name.startsWith("AddPermission") && "*".equals(e.at("requestParameters.principal")),
+        e -> "critical", e -> "AddPermission principal * on " + e.at("requestParameters.functionName") + " (" + e.at("requestParameters.action") + ")"));
+    r.add(rule("lambda-code-changed", "Lambda function code replaced",
+        e -> e.source.equals("lambda.amazonaws.com") && e.name.startsWith("UpdateFunctionCode"), e -> "high",
+        e -> "code of " + or(e.at("requestParameters.functionName"), "?") + " replaced"));
+    r.add(rule("lambda-layer-changed", "Lambda layer attached or published",
+        e -> e.source.equals("lambda.amazonaws.com") && ((e.name.startsWith("UpdateFunctionConfiguration") && nonEmpty(e.nodeAt("requestParameters.layers")))
+            || e.name.startsWith("PublishLayerVersion")), e -> "high",
+        e -> e.name + " " + or(e.at("requestParameters.functionName"), or(e.at("requestParameters.layerName"), "?")) + " layers " + clip(e.at("requestParameters.layers"))));
+    r.add(rule("cloudtrail-tampering", "CloudTrail logging stopped, deleted or narrowed",
+        e -> e.source.equals("cloudtrail.amazonaws.com") && Set.of("StopLogging", "DeleteTrail", "PutEventSelectors", "UpdateTrail", "PutInsightSelectors").contains(e.name),
+        e -> "critical", e -> e.name + " on trail " + or(e.at("requestParameters.name"), or(e.at("requestParameters.trailName"), "?"))));
+    r.add(rule("guardduty-disabled", "GuardDuty detector deleted, disabled or detached",
+        e -> e.source.equals("guardduty.amazonaws.com") && (Set.of("DeleteDetector", "DisassociateFromMasterAccount", "DisassociateFromAdministratorAccount",
+            "DeleteMembers", "StopMonitoringMembers", "DeletePublishingDestination").contains(e.name)
+            || (e.name.equals("UpdateDetector") && "false".equalsIgnoreCase(e.at("requestParameters.enable")))),
+        e -> "critical", e -> e.name + " detector " + or(e.at("requestParameters.detectorId"), "?")));
+    r.add(rule("logging-removed", "VPC flow logs or DNS query logs removed",
+        e -> (e.source.equals("ec2.amazonaws.com") && e.name.equals("DeleteFlowLogs"))
+            || (e.source.equals("route53resolver.amazonaws.com") && (e.name.equals("DeleteResolverQueryLogConfig") || e.name.equals("DisassociateResolverQueryLogConfig")))
+            || (e.source.equals("route53.amazonaws.com") && e.name.equals("DeleteQueryLoggingConfig")),
+        e -> "high", e -> e.name + " " + clip(e.at("requestParameters"))));
+    r.add(rule("organization-left", "Account left its AWS Organization", e -> e.is("organizations.amazonaws.com", "LeaveOrganization"),
+        e -> "critical", e -> "LeaveOrganization: the account's organization guardrails no longer apply"));
+    r.add(rule("console-login-without-mfa", "Console login without MFA",
+        e -> e.name.equals("ConsoleLogin") && "Success".equalsIgnoreCase(e.at("responseElements.ConsoleLogin"))
+            && "No".equalsIgnoreCase(e.at("additionalEventData.MFAUsed")),
+        e -> "medium", e -> "console login without MFA from " + e.ip));
+    r.add(rule("secrets-retrieved", "Secrets, parameters or instance passwords read",
+        e -> (e.source.equals("secretsmanager.amazonaws.com") && (e.name.equals("GetSecretValue") || e.name.equals("BatchGetSecretValue")))
+            || (e.source.equals("ssm.amazonaws.com") && (e.name.equals("GetParameter") || e.name.equals("GetParameters") || e.name.equals("GetParametersByPath"))
+                && "true".equalsIgnoreCase(e.at("requestParameters.withDecryption")))
+            || e.is("ec2.amazonaws.com", "GetPasswordData"),
+        e -> "high", e -> e.name + " " + clip(or(e.at("requestParameters.secretId"), or(e.at("requestParameters.names"),
+            or(e.at("requestParameters.instanceId"), or(e.at("requestParameters.filters"), "")))))));
+    r.add(rule("remote-execution", "Commands or shells on instances (SSM, EC2 Instance Connect, serial console)",
+        e -> (e.source.equals("ssm.amazonaws.com") && (e.name.equals("SendCommand") || e.name.equals("StartSession")))
+            || (e.source.equals("ec2-instance-connect.amazonaws.com") && (e.name.equals("SendSSHPublicKey") || e.name.equals("SendSerialConsoleSSHPublicKey")))
+            || e.is("ec2.amazonaws.com", "EnableSerialConsoleAccess"),
+        e -> "high", e -> e.name + " " + clip(or(e.at("requestParameters.instanceIds"), or(e.at("requestParameters.target"),
+            or(e.at("requestParameters.instanceId"), "")))) + (e.at("requestParameters.instanceOSUser") == null ? "" : " as " + e.at("requestParameters.instanceOSUser"))));
+    r.add(rule("instance-user-data", "Instance user data read or replaced",
+        e -> e.source.equals("ec2.amazonaws.com") && ((e.name.equals("DescribeInstanceAttribute") && "userData".equals(e.at("requestParameters.attribute")))
+            || (e.name.equals("ModifyInstanceAttribute") && (e.nodeAt("requestParameters.userData") != null || "userData".equals(e.at("requestParameters.attribute"))))),
+        e -> e.name.startsWith("Modify") ? "high" : "medium", e -> e.name + " userData of " + e.at("requestParameters.instanceId")));
+    r.add(rule("bedrock-model-access", "Bedrock models enabled or invoked",
+        e -> e.source.equals("bedrock.amazonaws.com") && Set.of("InvokeModel", "InvokeModelWithResponseStream", "Converse", "ConverseStream",
+            "PutFoundationModelEntitlement", "PutUseCaseForModelAccess", "CreateFoundationModelAgreement").contains(e.name),
+        e -> "high", e -> e.name + " " + or(e.at("requestParameters.modelId"), "")));
+    r.add(rule("rolesanywhere-trust", "IAM Roles Anywhere trust anchor or profile created",
+        e -> e.source.equals("rolesanywhere.amazonaws.com") && Set.of("CreateTrustAnchor", "UpdateTrustAnchor", "CreateProfile", "UpdateProfile").contains(e.name),
+        e -> "high", e -> e.name + " " + or(e.at("requestParameters.name"), "")));
+    r.add(rule("federation-token", "Federation token issued (survives key deactivation)", e -> e.is("sts.amazonaws.com", "GetFederationToken"),
+        e -> "medium", e -> "GetFederationToken name " + e.at("requestParameters.name")));
+    r.add(rule("security-group-open-to-world", "Security group opened to the whole internet",
+        e -> e.source.equals("ec2.amazonaws.com") && e.name.startsWith("AuthorizeSecurityGroup") && world(e.nodeAt("requestParameters")),
+        e -> "high", e -> e.name + " " + e.at("requestParameters.groupId") + " " + or(e.at("requestParameters.ipProtocol"), "") + " "
+            + or(e.at("requestParameters.fromPort"), "") + "-" + or(e.at("requestParameters.toPort"), "") + " from " + or(e.at("requestParameters.cidrIp"), "a /0 range")));
+    return List.copyOf(r);
+  }
+
+  private static EventRule rule(String id, String title, Predicate<Rec> when, Function<Rec, String> severity, Function<Rec, String> reason) {
+    return new EventRule(id, title, when, severity, e -> reason.apply(e) + (e.succeeded() ? "" : " [attempt failed: " + e.error + "]"));
+  }
+
+  private static boolean otherUser(Rec e) {
+    String target = e.at("requestParameters.userName");
+    String caller = e.at("userIdentity.userName");
+    return target != null && !target.equals(caller);
+  }
+
+  private static boolean admin(Rec e) {
+    String arn = e.at("requestParameters.policyArn");
+    if (arn != null && ADMIN_POLICIES.contains(arn.substring(arn.lastIndexOf('/') + 1))) {
+      return true;
+    }
+    String doc = e.at("requestParameters.policyDocument");
+    return doc != null && doc.replace(" ", "").matches("(?s).*\"Action\":(\\[)?\"\\*\".*\"Resource\":(\\[)?\"\\*\".*");
+  }
+
+  private static boolean shares(Rec e) {
+    if (e.is("ec2.amazonaws.com", "ModifySnapshotAttribute")) {
+      return nonEmpty(e.nodeAt("requestParameters.createVolumePermission.add"));
+    }
+    if (e.is("ec2.amazonaws.com", "ModifyImageAttribute")) {
+      return nonEmpty(e.nodeAt("requestParameters.launchPermission.add"));
+    }
+    if (e.source.equals("rds.amazonaws.com") && (e.name.equals("ModifyDBSnapshotAttribute") || e.name.equals("ModifyDBClusterSnapshotAttribute"))) {
+      return "restore".equals(e.at("requestParameters.attributeName")) && nonEmpty(e.nodeAt("requestParameters.valuesToAdd"));
+    }
+    return false;
+  }
+
+  private static String sharedWith(Rec e) {
+    List<String> who = new ArrayList<>();
+    collect(e.nodeAt("requestParameters.createVolumePermission.add"), who);
+    collect(e.nodeAt("requestParameters.launchPermission.add"), who);
+    collect(e.nodeAt("requestParameters.valuesToAdd"), who);
+    return who.isEmpty() ? "?" : String.join(", ", who);
+  }
+
+  private static void collect(JsonNode n, List<String> out) {
+    if (n == null || out.size() > 20) {
+      return;
+    }
+    if (n.isValueNode()) {
+      out.add(n.asText());
+    } else if (n.isObject() && (n.has("userId") || n.has("group"))) {
+      out.add(n.has("userId") ? "account " + n.get("userId").asText() : "group " + n.get("group").asText());
+    } else {
+      n.forEach(c -> collect(c, out));
+    }
+  }
+
+  private static boolean world(JsonNode n) {
+    if (n == null) {
+      return false;
+    }
+    if (n.isTextual()) {
+      String s = n.asText().trim();
+      return s.endsWith("/0") && (s.contains(".") || s.contains(":"));
+    }
+    for (JsonNode c : n) {
+      if (world(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean nonEmpty(JsonNode n) {
+    return n != null && !n.isNull() && !(n.isContainerNode() && n.isEmpty()) && !(n.isTextual() && n.asText().isEmpty());
+  }
+
+  static String or(String a, String b) {
+    return a == null || a.isEmpty() ? b : a;
+  }
+
+  static String clip(String s) {
+    if (s == null) {
+      return "";
+    }
+    String flat = s.replaceAll("\\s+", " ");
+    return flat.length() > 160 ? flat.substring(0, 157) + "..." : flat;
+  }
+
+  static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+}

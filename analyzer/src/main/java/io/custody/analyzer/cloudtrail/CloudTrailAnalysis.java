@@ -1,0 +1,214 @@
+package io.custody.analyzer.cloudtrail;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.custody.analyzer.sigma.SigmaEngine;
+import io.custody.analyzer.sigma.SigmaRule;
+import io.custody.analyzer.sigma.SigmaRules;
+import io.custody.evidence.ToolVersion;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Analyses CloudTrail files: per principal and access key summaries, the built-in compromise
+ * findings and the Sigma rules, in one streaming pass with bounded memory. No AWS calls.
+ *
+ * <p>Defaults: every record; the bundled Sigma rules. {@link #since} and {@link #accessKey} narrow
+ * the records analysed (every record is still read and hashed).
+ */
+public final class CloudTrailAnalysis {
+
+  static final int MAX_PRINCIPALS = 10_000;
+
+  private final Clock clock;
+  private SigmaRules rules = null;
+  private Instant since;
+  private String accessKey;
+  private Consumer<InputFile> onFile = f -> { };
+
+  public CloudTrailAnalysis(Clock clock) {
+    this.clock = clock;
+  }
+
+  public CloudTrailAnalysis rules(SigmaRules r) {
+    this.rules = r;
+    return this;
+  }
+
+  /** Only records at or after this time. */
+  public CloudTrailAnalysis since(Instant t) {
+    this.since = t;
+    return this;
+  }
+
+  /** Only records made with this access key, or about it (created, updated, deleted). */
+  public CloudTrailAnalysis accessKey(String id) {
+    this.accessKey = id;
+    return this;
+  }
+
+  /** Called after each input file (progress). */
+  public CloudTrailAnalysis onFile(Consumer<InputFile> listener) {
+    this.onFile = listener;
+    return this;
+  }
+
+  /** The outcome of a run recorded in a case: the report and the item that holds it. */
+  public record Result(CloudTrailReport report, io.custody.evidence.workspace.Item item) {}
+
+  /**
+   * Runs over the files and folders given and adds {@code cloudtrail-analysis.json} to the case as an
+   * analysis item, between an {@code analysed} intent (naming the inputs) and its outcome.
+   *
+   * @param workDir where the output is written before it enters the case (null: the system's)
+   */
+  public Result runInto(io.custody.evidence.workspace.Case kase, List<Path> paths, Path workDir) {
+    List<io.custody.evidence.custody.CustodyObject> inputs = new ArrayList<>();
+    for (Path p : paths.subList(0, Math.min(paths.size(), 100))) {
+      inputs.add(io.custody.evidence.custody.CustodyObject.source("file:" + p.toAbsolutePath().normalize(), "cloudtrail-input"));
+    }
+    String what = "cloudtrail analysis of " + paths.size() + " path(s)" + (since == null ? "" : " since " + since)
+        + (accessKey == null ? "" : " for access key " + accessKey);
+    try (io.custody.analyzer.AnalysisRun run = io.custody.analyzer.AnalysisRun.begin(kase, what, inputs, workDir)) {
+      try {
+        CloudTrailReport report = run(paths);
+        Path out = run.work().resolve("cloudtrail-analysis.json");
+        java.nio.file.Files.write(out, io.custody.evidence.internal.Json.write(report));
+        var item = run.add(out, "cloudtrail", "analysis:" + String.join(" ", paths.stream().map(Path::toString).limit(20).toList()));
+        run.succeed(report.inputs().size() + " files (" + report.problems().size() + " with problems), " + report.recordsRead() + " records, "
+            + report.findings().size() + " findings; every input file's SHA-256 is in the item");
+        return new Result(report, item);
+      } catch (java.io.IOException e) {
+        run.fail(e.getMessage());
+        throw new io.custody.evidence.HostException("Failed to write the CloudTrail analysis: " + e.getMessage(), e);
+      } catch (RuntimeException e) {
+        run.fail(e.getMessage());
+        throw e;
+      }
+    }
+  }
+
+  /** Runs over the files and folders given (folders recursively). */
+  public CloudTrailReport run(List<Path> paths) {
+    SigmaRules sigma = rules == null ? SigmaRules.bundled() : rules;
+    SigmaEngine engine = new SigmaEngine(sigma.loaded());
+    Set<String> keep = null;
+    var heads = engine.fieldHeads();
+    if (heads.isPresent()) {
+      keep = new HashSet<>(Rec.KEYS);
+      keep.addAll(heads.get());
+    }
+    Pass pass = new Pass(engine, since == null ? null : DateTimeFormatter.ISO_INSTANT.format(since.truncatedTo(ChronoUnit.SECONDS)), accessKey);
+    CloudTrailReader reader = new CloudTrailReader(keep);
+    List<InputFile> inputs = new ArrayList<>();
+    for (Path f : CloudTrailReader.expand(paths)) {
+      InputFile in = reader.read(f, pass::accept);
+      inputs.add(in);
+      onFile.accept(in);
+    }
+    pass.correlations.finish(pass.findings);
+    String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS));
+    return new CloudTrailReport(CloudTrailReport.KIND, ToolVersion.tool(), now,
+        new CloudTrailReport.Filters(pass.since, accessKey), inputs, pass.read, pass.analysed,
+        new CloudTrailReport.Sigma(sigma.source(), sigma.loaded().size(), sigma.skipped()),
+        pass.findings.findings(), pass.findings.dropped(), summaries(pass.principals, false), summaries(pass.keys, true), pass.trackersDropped);
+  }
+
+  private static List<ActivitySummary> summaries(Map<String, Tracker> m, boolean keys) {
+    List<ActivitySummary> out = new ArrayList<>();
+    m.values().forEach(t -> out.add(t.summary(keys)));
+    out.sort(Comparator.comparingLong(ActivitySummary::events).reversed().thenComparing(ActivitySummary::key));
+    return out;
+  }
+
+  /** The state of one run. */
+  private static final class Pass {
+    final SigmaEngine engine;
+    final String since;
+    final String accessKey;
+    final FindingCollector findings = new FindingCollector();
+    final Correlations correlations = new Correlations();
+    final Map<String, Tracker> principals = new LinkedHashMap<>();
+    final Map<String, Tracker> keys = new LinkedHashMap<>();
+    final Map<SigmaRule, CloudTrailFinding.SigmaRef> refs = new IdentityHashMap<>();
+    final Map<SigmaRule, String> ruleKeys = new IdentityHashMap<>();
+    long read;
+    long analysed;
+    long trackersDropped;
+    Rec current;
+
+    Pass(SigmaEngine engine, String since, String accessKey) {
+      this.engine = engine;
+      this.since = since;
+      this.accessKey = accessKey;
+    }
+
+    void accept(ObjectNode node) {
+      read++;
+      Rec e = new Rec(node);
+      if (since != null && !e.time.isEmpty() && e.time.compareTo(since) < 0) {
+        return;
+      }
+      if (accessKey != null && !aboutKey(e)) {
+        return;
+      }
+      analysed++;
+      track(principals, e.principal, e.identityType, e, e.accessKey);
+      if (e.accessKey != null) {
+        track(keys, e.accessKey, "AccessKey", e, e.principal);
+      }
+      for (BuiltinRules.EventRule r : BuiltinRules.RULES) {
+        if (r.when().test(e)) {
+          findings.add(r.id(), "builtin", r.title(), r.severity().apply(e), () -> r.reason().apply(e), null, e);
+          correlations.flagged(r.id(), e);
+        }
+      }
+      correlations.accept(e);
+      current = e;
+      engine.match(node, this::sigmaHit);
+    }
+
+    private void sigmaHit(SigmaRule rule) {
+      CloudTrailFinding.SigmaRef ref = refs.computeIfAbsent(rule, r -> new CloudTrailFinding.SigmaRef(r.file(), r.id(), r.level(), r.author(), r.tags()));
+      Rec e = current;
+      findings.add(ruleKeys.computeIfAbsent(rule, r -> "sigma:" + r.id()), "sigma", rule.title(), severity(rule.level()), () -> "Sigma rule " + rule.file()
+          + (rule.author() == null ? "" : " (by " + rule.author() + ")") + " matched " + e.name, ref, e);
+    }
+
+    private static String severity(String level) {
+      return switch (level) {
+        case "critical", "high", "medium", "low" -> level;
+        default -> "info";
+      };
+    }
+
+    private boolean aboutKey(Rec e) {
+      return accessKey.equals(e.accessKey) || accessKey.equals(e.at("requestParameters.accessKeyId"))
+          || accessKey.equals(e.at("responseElements.accessKey.accessKeyId"));
+    }
+
+    private void track(Map<String, Tracker> m, String key, String type, Rec e, String related) {
+      Tracker t = m.get(key);
+      if (t == null) {
+        if (m.size() >= MAX_PRINCIPALS) {
+          trackersDropped++;
+          return;
+        }
+        t = new Tracker(key, type);
+        m.put(key, t);
+      }
+      t.accept(e, related);
+    }
+  }
+}

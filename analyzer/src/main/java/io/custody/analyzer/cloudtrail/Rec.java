@@ -1,0 +1,127 @@
+package io.custody.analyzer.cloudtrail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Set;
+
+/** One CloudTrail record with the fields every part of the analysis reads, taken out once. */
+final class Rec {
+
+  /** Top-level keys the built-in analysis reads (the Sigma rules add theirs). */
+  static final Set<String> KEYS = Set.of(
+      "eventID", "eventName", "eventSource", "eventTime", "eventType", "awsRegion", "sourceIPAddress", "userAgent",
+      "errorCode", "errorMessage", "userIdentity", "requestParameters", "responseElements", "additionalEventData",
+      "recipientAccountId", "readOnly");
+
+  final JsonNode node;
+  final String id;
+  final String name;
+  final String source;
+  final String time;
+  final String region;
+  final String ip;
+  final String agent;
+  final String error;
+  final String principal;
+  final String accessKey;
+  final String identityType;
+  private String call;
+
+  Rec(JsonNode node) {
+    this.node = node;
+    this.id = text(node, "eventID");
+    this.name = orEmpty(text(node, "eventName"));
+    this.source = orEmpty(text(node, "eventSource"));
+    this.time = orEmpty(text(node, "eventTime"));
+    this.region = text(node, "awsRegion");
+    this.ip = text(node, "sourceIPAddress");
+    this.agent = text(node, "userAgent");
+    this.error = text(node, "errorCode");
+    JsonNode ui = node.get("userIdentity");
+    this.accessKey = ui == null ? null : text(ui, "accessKeyId");
+    this.identityType = ui == null ? null : text(ui, "type");
+    this.principal = principal(ui);
+  }
+
+  private Rec(Rec r) {
+    this.node = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    this.id = r.id;
+    this.name = r.name;
+    this.source = r.source;
+    this.time = r.time;
+    this.region = r.region;
+    this.ip = r.ip;
+    this.agent = r.agent;
+    this.error = r.error;
+    this.principal = r.principal;
+    this.accessKey = r.accessKey;
+    this.identityType = r.identityType;
+  }
+
+  /** A copy without the record's body, for detectors that must remember events until the end. */
+  Rec slim() {
+    return new Rec(this);
+  }
+
+  /** The acting principal: its ARN, else type and principal id, else the invoking service. */
+  private static String principal(JsonNode ui) {
+    if (ui == null || !ui.isObject()) {
+      return "(unknown)";
+    }
+    String arn = text(ui, "arn");
+    if (arn != null && !arn.isEmpty()) {
+      return arn;
+    }
+    String type = text(ui, "type");
+    String pid = text(ui, "principalId");
+    String invokedBy = text(ui, "invokedBy");
+    if (invokedBy != null) {
+      return (type == null ? "AWSService" : type) + ":" + invokedBy;
+    }
+    return (type == null ? "(unknown)" : type) + (pid == null ? "" : ":" + pid);
+  }
+
+  /** {@code eventSource:eventName}, made once. */
+  String call() {
+    if (call == null) {
+      call = source + ":" + name;
+    }
+    return call;
+  }
+
+  boolean succeeded() {
+    return error == null || error.isEmpty() || error.equalsIgnoreCase("Success");
+  }
+
+  boolean is(String eventSource, String eventName) {
+    return name.equals(eventName) && source.equals(eventSource);
+  }
+
+  /** The value at a dotted path, as text; null when absent or JSON null. */
+  String at(String path) {
+    JsonNode n = nodeAt(path);
+    return n == null || n.isNull() || n.isMissingNode() ? null : n.isValueNode() ? n.asText() : n.toString();
+  }
+
+  JsonNode nodeAt(String path) {
+    JsonNode n = node;
+    int start = 0;
+    while (n != null) {
+      int dot = path.indexOf('.', start);
+      n = n.get(dot < 0 ? path.substring(start) : path.substring(start, dot));
+      if (dot < 0) {
+        return n;
+      }
+      start = dot + 1;
+    }
+    return null;
+  }
+
+  static String text(JsonNode n, String key) {
+    JsonNode v = n.get(key);
+    return v == null || v.isNull() || !v.isValueNode() ? null : v.asText();
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
+  }
+}

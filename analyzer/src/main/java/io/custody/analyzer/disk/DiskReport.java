@@ -1,0 +1,41 @@
+package io.custody.analyzer.disk;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.custody.evidence.Sha256;
+import java.util.List;
+
+/**
+ * The result of a disk analysis, stored in the case as {@code disk-findings.json} beside the
+ * bodyfiles and {@code timeline.csv}.
+ *
+ * @param kind always {@value #KIND}
+ * @param item the analysed disk item, its source and recorded SHA-256 (verified before use)
+ * @param timelineRows rows of timeline.csv
+ * @param findings most severe first
+ * @param notes what the examiner should know: skipped file systems, degraded runs
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"kind", "tool", "generated_utc", "item", "source_id", "sha256", "size", "window", "filesystems", "timeline_rows", "findings",
+    "notes"})
+public record DiskReport(
+    @JsonProperty("kind") String kind,
+    @JsonProperty("tool") String tool,
+    @JsonProperty("generated_utc") String generatedUtc,
+    @JsonProperty("item") String item,
+    @JsonProperty("source_id") String sourceId,
+    @JsonProperty("sha256") Sha256 sha256,
+    @JsonProperty("size") long size,
+    @JsonProperty("window") Window window,
+    @JsonProperty("filesystems") List<FileSystemReport> filesystems,
+    @JsonProperty("timeline_rows") long timelineRows,
+    @JsonProperty("findings") List<DiskFinding> findings,
+    @JsonProperty("notes") List<String> notes) {
+
+  public static final String KIND = "custody.disk-analysis";
+
+  /** The incident window ({@code --since}, {@code --until}), RFC 3339; either may be null. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Window(@JsonProperty("since") String since, @JsonProperty("until") String until) {}
+}

@@ -1,0 +1,240 @@
+package io.custody.analyzer.disk;
+
+import io.custody.evidence.HashAlgorithm;
+import io.custody.evidence.Sha256;
+import io.custody.evidence.custody.CustodyEntry;
+import io.custody.evidence.custody.CustodyObject;
+import io.custody.evidence.custody.Event;
+import io.custody.evidence.custody.Outcome;
+import io.custody.evidence.workspace.Case;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * For file systems The Sleuth Kit cannot read (XFS): attach the partition to a read-only loop
+ * device, mount it read-only without log replay ({@code ro,norecovery,nouuid}), walk it without
+ * following links into a bodyfile of the same format, run the checks on it, unmount and detach.
+ * Needs root; without root it says so and does nothing. Mount and unmount go to the custody log.
+ * Deleted entries are not visible this way (the report says so).
+ */
+final class MountWalk {
+
+  /** What happened. */
+  record Outcome(boolean walked, String note, List<DiskFinding> findings) {}
+
+  private MountWalk() {}
+
+  static Outcome walk(Case kase, RawImage image, Volumes.Candidate c, String prefix, Path body, Consumer<FsView> scan) {
+    if (!"0".equals(run(List.of("id", "-u")).strip())) {
+      return new Outcome(false, "XFS: The Sleuth Kit cannot read it and a read-only mount needs root: skipped (rerun as root)", List.of());
+    }
+    if (image.files().size() != 1) {
+      return new Outcome(false, "XFS on a split uncompressed image: a loop device needs one file; skipped", List.of());
+    }
+    long offset = c.start() * c.sectorSize();
+    long size = c.length() * c.sectorSize();
+    String loop = run(List.of("losetup", "--find", "--show", "--read-only", "--offset", Long.toString(offset), "--sizelimit", Long.toString(size),
+        image.files().get(0).toString())).strip();
+    if (!loop.startsWith("/dev/loop")) {
+      return new Outcome(false, "XFS: no loop device could be attached (" + loop + "); skipped", List.of());
+    }
+    Path mnt = null;
+    CustodyEntry intent = null;
+    try {
+      // losetup --read-only already makes the device read-only; no BLKROSET, whose flag would outlive the device
+      mnt = Files.createTempDirectory(body.getParent(), "mnt-");
+      intent = kase.log().begin(Event.of("mounted").object(new CustodyObject(null, loop, c.label(), "filesystem", size, null))
+          .notes("read-only mount of " + c.label() + " (xfs) at " + mnt + " with ro,norecovery,nouuid"));
+      String err = run(List.of("mount", "-t", "xfs", "-o", "ro,norecovery,nouuid", loop, mnt.toString()));
+      if (!Files.isDirectory(mnt) || !isMounted(mnt)) {
+        kase.log().complete(intent, Event.of("mounted").notes("mount failed: " + err.strip()), io.custody.evidence.custody.Outcome.FAILED);
+        return new Outcome(false, "XFS: mount failed: " + err.strip(), List.of());
+      }
+      kase.log().complete(intent, Event.of("mounted").notes("mounted read-only at " + mnt), io.custody.evidence.custody.Outcome.SUCCEEDED);
+      List<BodyfileEntry> entries = write(mnt, prefix, body);
+      FsView view = new FsView(c.label(), entries, new MountContents(mnt));
+      scan.accept(view);
+      return new Outcome(true, "walked a read-only mount: allocated files only, no deleted entries, crtime not available", view.findings());
+    } catch (IOException e) {
+      return new Outcome(false, "XFS mount walk failed: " + e.getMessage(), List.of());
+    } finally {
+      if (mnt != null && isMounted(mnt)) {
+        CustodyEntry u = kase.log().begin(Event.of("unmounted").object(new CustodyObject(null, loop, c.label(), "filesystem", null, null)));
+        String err = run(List.of("umount", mnt.toString()));
+        kase.log().complete(u, Event.of("unmounted").notes(isMounted(mnt) ? "unmount failed: " + err : "unmounted " + mnt),
+            isMounted(mnt) ? io.custody.evidence.custody.Outcome.FAILED : io.custody.evidence.custody.Outcome.SUCCEEDED);
+      }
+      run(List.of("losetup", "-d", loop));
+      if (mnt != null) {
+        try {
+          Files.deleteIfExists(mnt);
+        } catch (IOException ignored) {
+          System.err.println("custody: warning: could not remove mount point " + mnt);
+        }
+      }
+    }
+  }
+
+  private static List<BodyfileEntry> write(Path root, String prefix, Path body) throws IOException {
+    List<BodyfileEntry> entries = new ArrayList<>();
+    try (BufferedWriter w = Files.newBufferedWriter(body, StandardCharsets.UTF_8)) {
+      Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+          if (!dir.equals(root)) {
+            line(dir);
+          }
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          line(file);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException exc) {
+          return FileVisitResult.CONTINUE;
+        }
+
+        private void line(Path p) throws IOException {
+          Map<String, Object> a = Files.readAttributes(p, "unix:mode,ino,uid,gid,size,lastAccessTime,lastModifiedTime,ctime", LinkOption.NOFOLLOW_LINKS);
+          int mode = (Integer) a.get("mode");
+          String rel = root.relativize(p).toString();
+          String name = prefix + rel;
+          String target = Files.isSymbolicLink(p) ? Files.readSymbolicLink(p).toString() : null;
+          String ls = modeString(mode);
+          String text = "0|" + name + (target == null ? "" : " -> " + target) + "|" + a.get("ino") + "|" + ls + "|" + a.get("uid") + "|" + a.get("gid")
+              + "|" + a.get("size") + "|" + sec(a.get("lastAccessTime")) + "|" + sec(a.get("lastModifiedTime")) + "|" + sec(a.get("ctime")) + "|0";
+          w.write(text);
+          w.write('\n');
+          BodyfileEntry e = BodyfileEntry.parse(text, prefix);
+          if (e != null) {
+            entries.add(e);
+          }
+        }
+      });
+    }
+    return entries;
+  }
+
+  private static long sec(Object t) {
+    return t instanceof FileTime f ? f.toMillis() / 1000 : 0;
+  }
+
+  /** TSK's mode string, e.g. {@code r/rrwxr-xr-x}. */
+  static String modeString(int mode) {
+    char t = switch (mode & 0170000) {
+      case 0040000 -> 'd';
+      case 0120000 -> 'l';
+      case 0020000 -> 'c';
+      case 0060000 -> 'b';
+      case 0010000 -> 'p';
+      case 0140000 -> 's';
+      default -> 'r';
+    };
+    StringBuilder sb = new StringBuilder().append(t).append('/').append(t);
+    String rwx = "rwxrwxrwx";
+    for (int i = 0; i < 9; i++) {
+      sb.append((mode & (1 << (8 - i))) != 0 ? rwx.charAt(i) : '-');
+    }
+    if ((mode & 04000) != 0) {
+      sb.setCharAt(5, sb.charAt(5) == 'x' ? 's' : 'S');
+    }
+    if ((mode & 02000) != 0) {
+      sb.setCharAt(8, sb.charAt(8) == 'x' ? 's' : 'S');
+    }
+    if ((mode & 01000) != 0) {
+      sb.setCharAt(11, sb.charAt(11) == 'x' ? 't' : 'T');
+    }
+    return sb.toString();
+  }
+
+  private static boolean isMounted(Path mnt) {
+    return exitOk(List.of("mountpoint", "-q", mnt.toString()));
+  }
+
+  private static boolean exitOk(List<String> cmd) {
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Runs a host command; returns what it printed (stdout and stderr). */
+  private static String run(List<String> cmd) {
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      byte[] out = p.getInputStream().readNBytes(64 << 10);
+      p.waitFor(120, TimeUnit.SECONDS);
+      return new String(out, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "cannot run " + cmd.get(0) + ": " + e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    }
+  }
+
+  /** Contents read through the read-only mount, never following a link. */
+  private record MountContents(Path root) implements FsView.Contents {
+    private Path resolve(BodyfileEntry e) {
+      Path p = root.resolve(e.path().substring(1)).normalize();
+      return p.startsWith(root) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? p : null;
+    }
+
+    @Override
+    public byte[] read(BodyfileEntry e, int max) {
+      Path p = resolve(e);
+      if (p == null) {
+        return new byte[0];
+      }
+      try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
+        return in.readNBytes(max);
+      } catch (IOException ex) {
+        return new byte[0];
+      }
+    }
+
+    @Override
+    public Sha256 sha256(BodyfileEntry e) {
+      Path p = resolve(e);
+      if (p == null) {
+        return null;
+      }
+      MessageDigest md = HashAlgorithm.SHA256.newDigest();
+      try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
+        byte[] buf = new byte[1 << 16];
+        int n;
+        while ((n = in.read(buf)) > 0) {
+          md.update(buf, 0, n);
+        }
+        return Sha256.of(md.digest());
+      } catch (IOException ex) {
+        return null;
+      }
+    }
+  }
+}

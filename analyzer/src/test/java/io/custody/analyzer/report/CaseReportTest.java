@@ -1,0 +1,71 @@
+package io.custody.analyzer.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.custody.analyzer.cloudtrail.CloudTrailAnalysis;
+import io.custody.analyzer.disk.DiskAnalysis;
+import io.custody.analyzer.testing.Cases;
+import io.custody.analyzer.testing.Corpus;
+import io.custody.evidence.custody.AwsCall;
+import io.custody.evidence.custody.CustodyEntry;
+import io.custody.evidence.custody.CustodyObject;
+import io.custody.evidence.custody.Event;
+import io.custody.evidence.custody.Outcome;
+import io.custody.evidence.hash.ProgressListener;
+import io.custody.evidence.internal.Json;
+import io.custody.evidence.segment.Compression;
+import io.custody.evidence.workspace.Case;
+import io.custody.evidence.workspace.Item;
+import io.custody.evidence.workspace.ItemSpec;
+import io.custody.evidence.workspace.ItemType;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CaseReportTest {
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void run_caseWithContainmentDiskCloudTrailAndForeignMemoryJson_oneSelfContainedPage() throws Exception {
+    Case kase = Cases.open(tmp.resolve("home"), "IR-REPORT-1");
+    CustodyEntry intent = kase.log().begin(Event.of("contained").object(CustodyObject.source("i-0abc1234567890def", "instance"))
+        .aws(new AwsCall("ModifyInstanceAttribute", "eu-west-1", "req-1111")).notes("isolate: quarantine security group"));
+    kase.log().complete(intent, Event.of("contained").notes("isolated"), Outcome.SUCCEEDED);
+    Item disk = Cases.addDisk(kase, Corpus.path("disk/dfvfs/imynd.dd"), "vol-0abc1234567890def", Compression.ZSTD, 1 << 20);
+    new DiskAnalysis(Clock.systemUTC()).workDir(tmp.resolve("w")).run(kase, disk.id());
+    new CloudTrailAnalysis(Clock.systemUTC()).runInto(kase, List.of(Corpus.path("cloudtrail/stratus-red-team/detonation-logs")), tmp.resolve("w"));
+    String memory = "{\"kind\":\"memory-summary\",\"kernel\":\"Linux version 6.1.0-18-amd64\",\"ranges\":[1,2],"
+        + "\"findings\":[{\"rule\":\"yara:<script>alert(1)</script>\",\"severity\":\"HIGH\",\"offset\":\"0x1000\",\"description\":\"miner strings\"}]}";
+    byte[] m = memory.getBytes(StandardCharsets.UTF_8);
+    kase.add(ItemSpec.of(ItemType.ANALYSIS, "i-0abc1234567890def", "memory-analysis.json"), new ByteArrayInputStream(m), m.length, ProgressListener.NONE);
+
+    CaseReport.Result r = new CaseReport(Clock.systemUTC()).run(kase, tmp.resolve("w"));
+
+    String html = Files.readString(CaseReport.file(kase, r.html()));
+    assertThat(html).contains("IR-REPORT-1", "isolate: quarantine security group", "ModifyInstanceAttribute req-1111", disk.hashes().sha256().hex(),
+        "<svg", "instance-credentials-elsewhere", "(Sigma aws_cloudtrail_disable_logging.yml, by ", "memory-summary", "Linux version 6.1.0-18-amd64", "chain intact");
+    assertThat(html).doesNotContain("<script").contains("yara:&lt;script&gt;alert(1)&lt;/script&gt;");
+    assertThat(html).doesNotContainPattern("(src|href)\\s*=").doesNotContain("@import").doesNotContain("url(");
+    JsonNode json = Json.mapper().readTree(CaseReport.file(kase, r.json()).toFile());
+    assertThat(json.get("kind").asText()).isEqualTo("custody.report");
+    assertThat(json.get("containment")).hasSize(2);
+    assertThat(json.get("custody").get("open_actions")).as("the report's own run is not an unfinished action").isEmpty();
+    assertThat(json.get("acquisitions")).hasSize(1);
+    assertThat(json.get("findings")).anySatisfy(f -> assertThat(f.get("source").asText()).isEqualTo("memory-summary"))
+        .anySatisfy(f -> assertThat(f.get("source").asText()).isEqualTo("cloudtrail"))
+        .anySatisfy(f -> assertThat(f.get("severity").asText()).isEqualTo("high"));
+    assertThat(r.html().type()).isEqualTo(ItemType.ANALYSIS);
+    assertThat(kase.log().verify().intact()).isTrue();
+    List<CustodyEntry> analysed = kase.log().verify().entries().stream().filter(e -> e.event().equals("analysed")).toList();
+    assertThat(analysed).extracting(CustodyEntry::outcome).containsExactly(Outcome.INTENT, Outcome.SUCCEEDED, Outcome.INTENT, Outcome.SUCCEEDED,
+        Outcome.INTENT, Outcome.SUCCEEDED);
+  }
+}

@@ -1,0 +1,74 @@
+package io.custody.analyzer.testing;
+
+import io.custody.evidence.hash.ProgressListener;
+import io.custody.evidence.segment.Compression;
+import io.custody.evidence.workspace.Case;
+import io.custody.evidence.workspace.CaseStore;
+import io.custody.evidence.workspace.Item;
+import io.custody.evidence.workspace.ItemSpec;
+import io.custody.evidence.workspace.ItemType;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Real cases and real tools for the analyzer's tests. */
+public final class Cases {
+
+  private Cases() {}
+
+  public static Case open(Path home, String id) {
+    return CaseStore.at(home, Clock.systemUTC()).open(id, "Test Examiner", "ACME IR", "analyzer test");
+  }
+
+  /** Acquires a file into the case as a disk item (zstd segments of {@code segment} bytes, or plain when compression is NONE). */
+  public static Item addDisk(Case kase, Path image, String sourceId, Compression compression, long segment) throws Exception {
+    ItemSpec spec = ItemSpec.of(ItemType.DISK, sourceId, image.getFileName().toString()).compression(compression).segmentSize(segment);
+    try (InputStream in = Files.newInputStream(image)) {
+      return kase.add(spec, in, Files.size(image), ProgressListener.NONE);
+    }
+  }
+
+  /** The stored bytes of a single-file item (analysis outputs). */
+  public static Path file(Case kase, Item item) {
+    return kase.dir().resolve(item.dir()).resolve(item.name());
+  }
+
+  /** Runs a command; fails the test when it does not exit 0. Returns stdout. */
+  public static String run(Path dir, String... cmd) throws Exception {
+    return run(dir, List.of(), cmd);
+  }
+
+  public static String run(Path dir, List<String> env, String... cmd) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(false);
+    if (dir != null) {
+      pb.directory(dir.toFile());
+    }
+    for (String e : env) {
+      String[] kv = e.split("=", 2);
+      pb.environment().put(kv[0], kv[1]);
+    }
+    Path err = Files.createTempFile("cmd", ".err");
+    pb.redirectError(err.toFile());
+    Process p = pb.start();
+    p.getOutputStream().close();
+    byte[] out = p.getInputStream().readAllBytes();
+    if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      throw new AssertionError(String.join(" ", cmd) + " failed: " + Files.readString(err));
+    }
+    Files.delete(err);
+    return new String(out, java.nio.charset.StandardCharsets.ISO_8859_1);
+  }
+
+  /** The lines of a text, without the empty last one. */
+  public static List<String> lines(String text) {
+    List<String> out = new ArrayList<>(List.of(text.split("\n", -1)));
+    if (!out.isEmpty() && out.get(out.size() - 1).isEmpty()) {
+      out.remove(out.size() - 1);
+    }
+    return out;
+  }
+}
