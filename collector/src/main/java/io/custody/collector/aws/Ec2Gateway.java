@@ -109,8 +109,11 @@ public interface Ec2Gateway {
 
   JsonNode volumesCreatedSince(Instant since);
 
-  /** Own snapshots started since, each with its createVolumePermission (who it is shared with). */
-  JsonNode snapshotsSince(Instant since);
+  /**
+   * Snapshots of the account started since, each with its createVolumePermission (who it is shared
+   * with). Snapshots another account owns are left out even when an endpoint lists them for "self".
+   */
+  JsonNode snapshotsSince(Instant since, String account);
 
   /** Own AMIs created since, each with its launchPermission. */
   JsonNode imagesSince(Instant since);

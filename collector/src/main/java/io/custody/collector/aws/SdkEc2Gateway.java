@@ -360,11 +360,11 @@ final class SdkEc2Gateway implements Ec2Gateway {
   }
 
   @Override
-  public JsonNode snapshotsSince(Instant since) {
+  public JsonNode snapshotsSince(Instant since, String account) {
     ArrayNode out = F.arrayNode();
     Calls.call("list", "snapshots in " + region, () -> {
       for (Snapshot s : ec2.describeSnapshotsPaginator(r -> r.ownerIds("self")).snapshots()) {
-        if (s.startTime() == null || s.startTime().isBefore(since)) {
+        if (s.startTime() == null || s.startTime().isBefore(since) || account != null && !account.equals(s.ownerId())) {
           continue;
         }
         ObjectNode o = (ObjectNode) SdkJson.of(s);

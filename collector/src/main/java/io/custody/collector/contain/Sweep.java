@@ -82,10 +82,16 @@ public final class Sweep {
     List<String> regions = regions(o);
     String stamp = clock.instant().toString().replace(":", "").replace("-", "");
     List<RegionResult> results = new ArrayList<>();
+    String account;
+    try {
+      account = aws.sts().whoAmI().account();
+    } catch (CustodyException e) {
+      account = null; // every listed snapshot is kept, and the reason shows in the region's unanswered list
+    }
     log.println("custody: sweeping " + regions.size() + " region(s) for " + subject + " since " + o.since());
     results.add(iam(o, subject, stamp));
     for (String region : regions) {
-      results.add(region(region, o, subject, stamp));
+      results.add(region(region, o, subject, stamp, account));
     }
     return new Result(o.since().toString(), subject, results);
   }
@@ -110,14 +116,14 @@ public final class Sweep {
     return r;
   }
 
-  private RegionResult region(String region, Options o, String subject, String stamp) {
+  private RegionResult region(String region, Options o, String subject, String stamp, String account) {
     ObjectNode doc = header(region, o, subject);
     List<String> unanswered = new ArrayList<>();
     Ec2Gateway ec2 = aws.ec2(region);
     SweepGateway more = aws.sweep(region);
     ask(doc, "instances", unanswered, "ec2:DescribeInstances", () -> ec2.instancesLaunchedSince(o.since()));
     ask(doc, "volumes", unanswered, "ec2:DescribeVolumes", () -> ec2.volumesCreatedSince(o.since()));
-    ask(doc, "snapshots", unanswered, "ec2:DescribeSnapshots", () -> ec2.snapshotsSince(o.since()));
+    ask(doc, "snapshots", unanswered, "ec2:DescribeSnapshots", () -> ec2.snapshotsSince(o.since(), account));
     ask(doc, "images", unanswered, "ec2:DescribeImages", () -> ec2.imagesSince(o.since()));
     ask(doc, "key_pairs", unanswered, "ec2:DescribeKeyPairs", () -> ec2.keyPairsSince(o.since()));
     ask(doc, "security_groups", unanswered, "ec2:DescribeSecurityGroups", ec2::securityGroups);
