@@ -36,6 +36,8 @@ public final class CustodyCli {
     COMMANDS.put("acquire", AcquireCommand::new);
     COMMANDS.put("mount", MountCommands.Mount::new);
     COMMANDS.put("umount", MountCommands.Umount::new);
+    COMMANDS.put("analyze", AnalyzeCommand::new);
+    COMMANDS.put("lime", LimeCommand::new);
     COMMANDS.put("seal", SealCommand::new);
     COMMANDS.put("verify", VerifyCommand::new);
     COMMANDS.put("hash", HashCommand::new);
