@@ -67,7 +67,7 @@ class MemoryCaptureIT {
     SsmAgentEmulator agent;
     Thread agentThread;
     try (SsmClient ssm = SsmClient.builder().region(Region.US_EAST_1).credentialsProvider(creds).endpointOverride(MotoServer.endpoint()).build()) {
-      agent = new SsmAgentEmulator(ssm, instanceId, guest, tmp.resolve("job"), Map.of("RELAY_PORT", Integer.toString(MotoServer.endpoint().getPort())));
+      agent = new SsmAgentEmulator(ssm, instanceId, guest, tmp.resolve("job"), Map.of("RELAY_PORTS", Integer.toString(MotoServer.endpoint().getPort())));
       agentThread = new Thread(agent, "ssm-agent");
       agentThread.start();
       Run acquire = cli.custody("acquire", "memory", "--case", "IR-MEM", "--instance", instanceId, "--bucket", BUCKET, "--endpoint-url", endpoint,
@@ -80,6 +80,7 @@ class MemoryCaptureIT {
       assertThat(agent.script).doesNotContain("{{");
 
       JsonNode report = Json.mapper().readTree(acquire.out());
+      System.out.println("acquire memory: " + report.path("bytes").asLong() + " bytes in " + report.path("seconds").asDouble() + " s\n" + acquire.err());
       assertThat(report.path("outcome").asText()).isEqualTo("succeeded");
       assertThat(report.path("kernel_release").asText()).isEqualTo(guest.release);
       // (b) the host's and the workstation's SHA-256 are equal, and equal to the bytes in the case
@@ -97,7 +98,9 @@ class MemoryCaptureIT {
 
       // (c) Volatility 3 opens it and its banners plugin finds the guest kernel's banner
       String banner = boot.procVersion();
+      long t0 = System.nanoTime();
       Run vol = cli.run(Cli.venvTool("vol"), "-q", "-f", dump.toString(), "banners.Banners");
+      System.out.println("volatility banners: " + (System.nanoTime() - t0) / 1_000_000 + " ms\n" + vol.out());
       assertThat(vol.exit()).as(vol.err()).isZero();
       assertThat(vol.out()).contains(banner);
 
