@@ -32,7 +32,7 @@ public record HostResult(
     @JsonProperty("http") String http,
     @JsonProperty("insmod_rc") String insmodRc,
     @JsonProperty("rmmod") String rmmod,
-    @JsonProperty("bytes") long bytes,
+    @JsonProperty("bytes") Long bytes,
     @JsonProperty("sha256") String sha256,
     @JsonProperty("parts") List<Part> parts,
     @JsonProperty("iomem_system_ram") List<String> iomemSystemRam,
@@ -46,6 +46,7 @@ public record HostResult(
   private static final Pattern RANGE = Pattern.compile("[0-9a-fA-F]{1,16}-[0-9a-fA-F]{1,16}");
 
   public HostResult {
+    bytes = bytes == null ? 0L : bytes;
     parts = parts == null ? List.of() : List.copyOf(parts);
     iomemSystemRam = iomemSystemRam == null ? List.of() : List.copyOf(iomemSystemRam);
     uptime = uptime == null ? Map.of() : Map.copyOf(uptime);

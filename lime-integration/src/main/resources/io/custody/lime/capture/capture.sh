@@ -179,16 +179,19 @@ put_part() { # NUMBER SIZE URL
 }
 
 # Reads stdin in parts of PART_SIZE into RAM; at most two parts exist at once (one uploading).
+# The part URLs are read in order with the shell's own read: no process per part for that.
 upload_parts() {
   n=0
   pid=''
+  exec 4< "$W/part-urls"
   while :; do
     n=$((n + 1))
     dd of="$W/part.$n" bs="$PART_SIZE" count=1 iflag=fullblock 2>/dev/null || { echo "reading the stream failed" > "$W/upload.err"; return 1; }
     sz=$(wc -c < "$W/part.$n")
     if [ "$sz" -eq 0 ]; then rm -f "$W/part.$n"; break; fi
-    url=$(awk -v n="$n" '$1 == "part" && $2 == n {print $3; exit}' "$W/plan")
-    [ -n "$url" ] || { echo "the stream is larger than the plan's parts (part $n)" > "$W/upload.err"; return 1; }
+    url=''
+    read -r kw pn url <&4 || url=''
+    [ -n "$url" ] && [ "$kw" = part ] && [ "$pn" = "$n" ] || { echo "the stream is larger than the plan's parts (part $n)" > "$W/upload.err"; return 1; }
     if [ -n "$pid" ]; then wait "$pid" || return 1; fi
     put_part "$n" "$sz" "$url" &
     pid=$!
@@ -198,6 +201,7 @@ upload_parts() {
   return 0
 }
 
+grep '^part ' "$W/plan" > "$W/part-urls"
 mkfifo "$W/hash.fifo"
 sha256sum < "$W/hash.fifo" > "$W/sha256" &
 HASH_PID=$!

@@ -17,6 +17,7 @@ import io.custody.evidence.workspace.Case;
 import io.custody.evidence.workspace.CaseStore;
 import io.custody.evidence.workspace.Item;
 import io.custody.lime.ModuleLibrary;
+import io.custody.lime.TestModules;
 import io.custody.lime.ssm.AwsClients;
 import io.custody.lime.ssm.SsmGateway;
 import java.io.ByteArrayOutputStream;
@@ -75,7 +76,7 @@ class MemoryCaptureEmulatorTest {
     instanceId = ec2.runInstances(b -> b.imageId(ami).instanceType("t3.micro").minCount(1).maxCount(1)).instances().get(0).instanceId();
     kase = CaseStore.at(tmp.resolve("home"), Clock.systemUTC()).open("IR-7", "Tester", null, null);
     Path lib = Files.createDirectories(tmp.resolve("modules").resolve(RELEASE));
-    Files.write(lib.resolve("lime.ko"), fakeModule(RELEASE));
+    Files.write(lib.resolve("lime.ko"), TestModules.fake(RELEASE));
     new ModuleLibrary(clients.s3(), BUCKET).publish(tmp.resolve("modules"));
     clients.ssm().installDocument(CaptureDocument.NAME, CaptureDocument.content());
   }
@@ -236,6 +237,19 @@ class MemoryCaptureEmulatorTest {
     assertThat(stored).contains("Custody v2: capture");
   }
 
+  @Test
+  void publish_moduleInAnotherReleasesFolderOrWithWrongHash_refused() throws IOException {
+    Path wrong = Files.createDirectories(tmp.resolve("wrong").resolve("5.10.0-1-amd64"));
+    Files.write(wrong.resolve("lime.ko"), TestModules.fake(RELEASE));
+    ModuleLibrary lib = new ModuleLibrary(clients.s3(), BUCKET);
+    assertThatThrownBy(() -> lib.publish(tmp.resolve("wrong"))).hasMessageContaining("built for kernel " + RELEASE);
+    Path bad = Files.createDirectories(tmp.resolve("bad").resolve(RELEASE));
+    Files.write(bad.resolve("lime.ko"), TestModules.fake(RELEASE));
+    Files.writeString(bad.resolve("lime.ko.sha256"), "0".repeat(64) + "  lime.ko\n");
+    assertThatThrownBy(() -> lib.publish(tmp.resolve("bad"))).hasMessageContaining("lime.ko.sha256 says");
+    assertThat(lib.list()).extracting(ModuleLibrary.Entry::release).extracting(Object::toString).containsExactly(RELEASE);
+  }
+
   /** A LiME image of the RAM above (8 MiB + 636 KiB: two parts of 5 MiB); without the second range when not whole. */
   static byte[] lime(boolean whole) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -254,15 +268,4 @@ class MemoryCaptureEmulatorTest {
     out.writeBytes(data);
   }
 
-  /** Enough of an ELF kernel module for the library: magic and a vermagic string. */
-  static byte[] fakeModule(String release) {
-    byte[] b = new byte[4096];
-    b[0] = 0x7f;
-    b[1] = 'E';
-    b[2] = 'L';
-    b[3] = 'F';
-    byte[] v = ("vermagic=" + release + " SMP preempt mod_unload modversions \0").getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(v, 0, b, 1000, v.length);
-    return b;
-  }
 }
