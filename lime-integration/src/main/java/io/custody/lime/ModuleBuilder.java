@@ -96,6 +96,7 @@ public final class ModuleBuilder {
       info.put("lime_source", root.relativize(limeSrc.getParent()).toString());
       info.put("packages", debHashes);
       Files.write(out.resolve("build.json"), Json.write(info));
+      source(limeSrc, outDir, dir, log);
       return new Built(module, ko, List.copyOf(debHashes.keySet()), compiler);
     } catch (IOException e) {
       throw new HostException("Failed to build LiME for '" + release + "': " + e.getMessage(), e);
@@ -178,6 +179,25 @@ public final class ModuleBuilder {
       }
     }
     return target;
+  }
+
+  /**
+   * {@code OUT/lime-source.tar.gz}: the LiME source the module was built from, for {@code acquire
+   * memory --allow-build-on-host} (the only case where a host compiles anything).
+   */
+  private static void source(Path limeSrc, Path outDir, Path dir, Path log) throws IOException {
+    Path clean = fresh(dir.resolve("lime-source")).resolve(limeSrc.getFileName());
+    Files.createDirectories(clean);
+    for (String f : List.of("Makefile", "main.c", "tcp.c", "disk.c", "hash.c", "deflate.c", "lime.h")) {
+      if (Files.isRegularFile(limeSrc.resolve(f))) {
+        Files.copy(limeSrc.resolve(f), clean.resolve(f));
+      }
+    }
+    Path tgz = outDir.resolve(ModuleLibrary.SOURCE_FILE);
+    Proc.run(List.of("tar", "--sort=name", "--owner=0", "--group=0", "--numeric-owner", "--mtime=@0", "-czf", tgz.toString(), "-C",
+        clean.getParent().toString(), clean.getFileName().toString()), dir, log, Map.of("GZIP", "-n"), 5 * MINUTES);
+    Files.writeString(outDir.resolve(ModuleLibrary.SOURCE_FILE + ".sha256"),
+        Sha256.digest(Files.readAllBytes(tgz)).hex() + "  " + ModuleLibrary.SOURCE_FILE + "\n", StandardCharsets.US_ASCII);
   }
 
   /** gcc-N where N is the major version the kernel was built with (kbuild refuses another). */

@@ -21,6 +21,10 @@ import java.util.stream.Stream;
 public final class ModuleLibrary {
 
   public static final String PREFIX = "lime/";
+  /** The LiME source archive {@code lime build} leaves beside the modules. */
+  public static final String SOURCE_FILE = "lime-source.tar.gz";
+  /** Where the source archive lives in the library. */
+  public static final String SOURCE_KEY = PREFIX + "source/" + SOURCE_FILE;
 
   private final S3Gateway s3;
   private final String bucket;
@@ -62,7 +66,34 @@ public final class ModuleLibrary {
     for (Path ko : kos) {
       out.add(publishOne(ko, !ko.getParent().equals(dir)));
     }
+    publishSource(dir);
     return out;
+  }
+
+  /** The LiME source archive, when {@code dir} has one (checked against its hash file). */
+  private void publishSource(Path dir) {
+    Path tgz = dir.resolve(SOURCE_FILE);
+    if (!Files.isRegularFile(tgz)) {
+      return;
+    }
+    try {
+      byte[] b = Files.readAllBytes(tgz);
+      Sha256 sha = Sha256.digest(b);
+      Path shaFile = dir.resolve(SOURCE_FILE + ".sha256");
+      if (Files.isRegularFile(shaFile) && !Sha256.parse(Files.readString(shaFile, StandardCharsets.US_ASCII).trim().split("\\s+")[0]).equals(sha)) {
+        throw new InvalidInputException("Failed to publish '" + tgz + "': its SHA-256 differs from " + shaFile.getFileName());
+      }
+      s3.putObject(bucket, SOURCE_KEY, b, "application/gzip");
+      s3.putObject(bucket, SOURCE_KEY + ".sha256", (sha.hex() + "  " + SOURCE_FILE + "\n").getBytes(StandardCharsets.US_ASCII), "text/plain");
+    } catch (IOException e) {
+      throw new InvalidInputException("Failed to publish '" + tgz + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** The LiME source archive in the library and its SHA-256, if one was published. */
+  public Optional<Sha256> source() {
+    return s3.getSmall(bucket, SOURCE_KEY + ".sha256", 4096)
+        .map(b -> Sha256.parse(new String(b, StandardCharsets.US_ASCII).trim().split("\\s+")[0]));
   }
 
   private Entry publishOne(Path ko, boolean inReleaseFolder) {

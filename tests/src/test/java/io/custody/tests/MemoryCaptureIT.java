@@ -162,6 +162,46 @@ class MemoryCaptureIT {
     }
   }
 
+  @Test
+  void acquireMemory_buildOnHostAllowedButNoHeaders_hostRefusesWithReason() throws Exception {
+    LimeGuest guest = LimeGuest.ensure();
+    String endpoint = MotoServer.endpoint().toString();
+    var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create(MotoServer.ACCESS_KEY, MotoServer.SECRET_KEY));
+    try (S3Client s3 = S3Client.builder().region(Region.US_EAST_1).credentialsProvider(creds).endpointOverride(MotoServer.endpoint()).forcePathStyle(true).build();
+        Ec2Client ec2 = Ec2Client.builder().region(Region.US_EAST_1).credentialsProvider(creds).endpointOverride(MotoServer.endpoint()).build();
+        SsmClient ssm = SsmClient.builder().region(Region.US_EAST_1).credentialsProvider(creds).endpointOverride(MotoServer.endpoint()).build()) {
+      s3.createBucket(b -> b.bucket(BUCKET));
+      String ami = ec2.describeImages(b -> b.owners("amazon")).images().get(0).imageId();
+      String instanceId = ec2.runInstances(b -> b.imageId(ami).instanceType("t3.micro").minCount(1).maxCount(1)).instances().get(0).instanceId();
+      Path home = tmp.resolve("home");
+      Cli cli = new Cli(home).env("AWS_ACCESS_KEY_ID", MotoServer.ACCESS_KEY).env("AWS_SECRET_ACCESS_KEY", MotoServer.SECRET_KEY)
+          .env("AWS_REGION", MotoServer.REGION).env("AWS_EC2_METADATA_DISABLED", "true");
+      // a library with LiME's source but no module for the guest's kernel; the guest has no headers
+      Path lib = Files.createDirectories(tmp.resolve("modules/5.10.0-99-amd64"));
+      byte[] ko = Files.readAllBytes(guest.modules().resolve(guest.release).resolve("lime.ko"));
+      String text = new String(ko, java.nio.charset.StandardCharsets.ISO_8859_1).replace("vermagic=" + guest.release, "vermagic=5.10.0-99-amd64");
+      Files.write(lib.resolve("lime.ko"), text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      Path src = Files.createDirectories(tmp.resolve("src/lime"));
+      Files.writeString(src.resolve("main.c"), "/* LiME */\n");
+      assertThat(new ProcessBuilder("tar", "-czf", tmp.resolve("modules/lime-source.tar.gz").toString(), "-C", tmp.resolve("src").toString(), "lime")
+          .start().waitFor()).isZero();
+      ok(cli.custody("lime", "publish", "--bucket", BUCKET, tmp.resolve("modules").toString(), "--endpoint-url", endpoint));
+      ok(cli.custody("lime", "install-document", "--endpoint-url", endpoint));
+      ok(cli.custody("case", "open", "IR-MEM3", "--examiner", "Jane Doe"));
+      SsmAgentEmulator agent = new SsmAgentEmulator(ssm, instanceId, guest, tmp.resolve("job"), Map.of("RELAY_PORTS", Integer.toString(MotoServer.endpoint().getPort())));
+      Thread t = new Thread(agent, "ssm-agent");
+      t.start();
+      Run acquire = cli.custody("acquire", "memory", "--case", "IR-MEM3", "--instance", instanceId, "--bucket", BUCKET, "--endpoint-url", endpoint,
+          "--timeout", "10m", "--poll", "2s", "--port", "4444", "--allow-build-on-host", "--no-progress");
+      t.join();
+      assertThat(agent.error.get()).isNull();
+      assertThat(acquire.exit()).as(acquire.err()).isEqualTo(5);
+      assertThat(acquire.err()).contains("no kernel headers at /lib/modules/" + guest.release + "/build");
+      assertThat(agent.boot.get().job()).contains("status failed", "module not-loaded");
+      assertThat(s3.listMultipartUploads(b -> b.bucket(BUCKET)).uploads()).isEmpty();
+    }
+  }
+
   private static void ok(Run r) {
     assertThat(r.exit()).as(r.err()).isZero();
   }

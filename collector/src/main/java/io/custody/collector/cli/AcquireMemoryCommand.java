@@ -8,6 +8,7 @@ import io.custody.lime.LimeFinding;
 import io.custody.lime.capture.CaptureReport;
 import io.custody.lime.capture.CaptureRequest;
 import io.custody.lime.capture.MemoryCapture;
+import io.custody.lime.capture.Transport;
 import io.custody.lime.ssm.AwsClients;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -53,6 +54,14 @@ final class AcquireMemoryCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "PORT", description = "LiME's loopback port on the host (default: random in 40000-59999).")
   Integer port;
 
+  @Option(names = "--compress", paramLabel = "none|gzip", description = {"Send the dump gzip-compressed (gzip -1 on the host; less network,",
+      "more host CPU). The hashes are over the raw LiME stream either way. Default: none."})
+  String compress;
+
+  @Option(names = "--allow-build-on-host", description = {"When the module library has no lime.ko for the host's kernel, let the host compile",
+      "LiME (in RAM, with its own headers and compiler) instead of stopping. Changes the evidence host more: off by default."})
+  boolean allowBuildOnHost;
+
   @Option(names = "--poll", paramLabel = "DURATION", hidden = true, description = "How often to poll SSM and S3 (default 5s).")
   String poll;
 
@@ -74,6 +83,10 @@ final class AcquireMemoryCommand implements Callable<Integer> {
     }
     if (port != null) {
       req = req.withPort(port);
+    }
+    req = req.withAllowBuildOnHost(allowBuildOnHost);
+    if (compress != null) {
+      req = req.withTransport(Transport.parse(compress));
     }
     CaptureReport r;
     try (AwsClients clients = AwsClients.create(aws.region(), aws.profile(), aws.endpoint());

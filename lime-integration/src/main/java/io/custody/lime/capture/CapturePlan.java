@@ -17,7 +17,9 @@ import java.util.function.IntFunction;
  * port 45123
  * part_size 16777216
  * parts 80
+ * compress none
  * module 6.1.0-26-amd64 &lt;sha256&gt; &lt;url&gt;
+ * lime_source &lt;sha256&gt; &lt;url&gt;     (only with --allow-build-on-host)
  * part 1 &lt;url&gt;
  * …
  * </pre>
@@ -38,13 +40,24 @@ final class CapturePlan {
   /** A published module and the presigned GET of it. */
   record Module(KernelRelease release, Sha256 sha256, URI url) {}
 
+  /** The LiME source archive a host may compile when it has no module (only with --allow-build-on-host). */
+  record Source(Sha256 sha256, URI url) {}
+
   static CapturePlan of(int port, long partSize, int parts, List<Module> modules, IntFunction<URI> partUrl) {
+    return of(port, partSize, parts, Transport.NONE, modules, null, partUrl);
+  }
+
+  static CapturePlan of(int port, long partSize, int parts, Transport transport, List<Module> modules, Source source, IntFunction<URI> partUrl) {
     StringBuilder sb = new StringBuilder("custody-lime-plan 1\n");
     sb.append("port ").append(port).append('\n');
     sb.append("part_size ").append(partSize).append('\n');
     sb.append("parts ").append(parts).append('\n');
+    sb.append("compress ").append(transport.label()).append('\n');
     for (Module m : modules) {
       sb.append("module ").append(m.release()).append(' ').append(m.sha256().hex()).append(' ').append(m.url()).append('\n');
+    }
+    if (source != null) {
+      sb.append("lime_source ").append(source.sha256().hex()).append(' ').append(source.url()).append('\n');
     }
     for (int i = 1; i <= parts; i++) {
       sb.append("part ").append(i).append(' ').append(partUrl.apply(i)).append('\n');

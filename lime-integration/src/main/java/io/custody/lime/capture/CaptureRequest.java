@@ -13,8 +13,11 @@ import java.util.regex.Pattern;
  * @param partSize bytes per multipart part (5 MiB to 1 GiB)
  * @param timeout deadline for the whole capture, from SendCommand to result.json
  * @param port LiME's loopback TCP port on the host
+ * @param allowBuildOnHost when the library has no module for the host's kernel, let the host compile
+ *     LiME (in RAM, with its own kernel headers and compiler) instead of stopping; off by default
  */
-public record CaptureRequest(String instanceId, String bucket, long partSize, Duration timeout, Duration pollInterval, int port, String prefix) {
+public record CaptureRequest(String instanceId, String bucket, long partSize, Duration timeout, Duration pollInterval, int port, String prefix,
+    boolean allowBuildOnHost, Transport transport) {
 
   public static final long DEFAULT_PART_SIZE = 16L << 20;
   public static final long MIN_PART_SIZE = 5L << 20;
@@ -39,6 +42,9 @@ public record CaptureRequest(String instanceId, String bucket, long partSize, Du
     if (port < 1024 || port > 65535) {
       throw new InvalidInputException("Failed to use port " + port + ": 1024-65535");
     }
+    if (transport == null) {
+      transport = Transport.NONE;
+    }
     if (prefix == null || !PREFIX.matcher(prefix).matches()) {
       throw new InvalidInputException("Failed to use key prefix '" + Printable.of(String.valueOf(prefix)) + "'");
     }
@@ -47,22 +53,30 @@ public record CaptureRequest(String instanceId, String bucket, long partSize, Du
   /** The defaults for an instance and a bucket. */
   public static CaptureRequest of(String instanceId, String bucket) {
     return new CaptureRequest(instanceId, bucket, DEFAULT_PART_SIZE, Duration.ofHours(1), Duration.ofSeconds(5),
-        40000 + new java.security.SecureRandom().nextInt(20000), "custody");
+        40000 + new java.security.SecureRandom().nextInt(20000), "custody", false, Transport.NONE);
   }
 
   public CaptureRequest withPartSize(long size) {
-    return new CaptureRequest(instanceId, bucket, size, timeout, pollInterval, port, prefix);
+    return new CaptureRequest(instanceId, bucket, size, timeout, pollInterval, port, prefix, allowBuildOnHost, transport);
   }
 
   public CaptureRequest withTimeout(Duration t) {
-    return new CaptureRequest(instanceId, bucket, partSize, t, pollInterval, port, prefix);
+    return new CaptureRequest(instanceId, bucket, partSize, t, pollInterval, port, prefix, allowBuildOnHost, transport);
   }
 
   public CaptureRequest withPollInterval(Duration p) {
-    return new CaptureRequest(instanceId, bucket, partSize, timeout, p, port, prefix);
+    return new CaptureRequest(instanceId, bucket, partSize, timeout, p, port, prefix, allowBuildOnHost, transport);
   }
 
   public CaptureRequest withPort(int p) {
-    return new CaptureRequest(instanceId, bucket, partSize, timeout, pollInterval, p, prefix);
+    return new CaptureRequest(instanceId, bucket, partSize, timeout, pollInterval, p, prefix, allowBuildOnHost, transport);
+  }
+
+  public CaptureRequest withAllowBuildOnHost(boolean allow) {
+    return new CaptureRequest(instanceId, bucket, partSize, timeout, pollInterval, port, prefix, allow, transport);
+  }
+
+  public CaptureRequest withTransport(Transport t) {
+    return new CaptureRequest(instanceId, bucket, partSize, timeout, pollInterval, port, prefix, allowBuildOnHost, t);
   }
 }

@@ -4,6 +4,7 @@ import io.custody.evidence.AwsOperationException;
 import io.custody.evidence.CustodyException;
 import io.custody.evidence.HostException;
 import io.custody.evidence.IntegrityException;
+import io.custody.evidence.InvalidInputException;
 import io.custody.evidence.PartialAcquisitionException;
 import io.custody.evidence.custody.AwsCall;
 import io.custody.evidence.custody.CustodyEntry;
@@ -146,19 +147,26 @@ public final class MemoryCapture {
   private CapturePlan writePlan(Run run) {
     Duration valid = run.req.timeout().plus(URL_MARGIN);
     String bucket = run.req.bucket();
+    ModuleLibrary library = new ModuleLibrary(s3, bucket);
     List<CapturePlan.Module> modules = new ArrayList<>();
-    for (ModuleLibrary.Entry e : new ModuleLibrary(s3, bucket).list()) {
+    for (ModuleLibrary.Entry e : library.list()) {
       modules.add(new CapturePlan.Module(e.release(), e.sha256(), s3.presignGet(bucket, e.key(), valid)));
     }
-    if (modules.isEmpty()) {
+    CapturePlan.Source source = null;
+    if (run.req.allowBuildOnHost()) {
+      source = library.source().map(sha -> new CapturePlan.Source(sha, s3.presignGet(bucket, ModuleLibrary.SOURCE_KEY, valid)))
+          .orElseThrow(() -> new InvalidInputException("Failed to allow building on the host: the module library s3://" + bucket + "/"
+              + ModuleLibrary.SOURCE_KEY + " holds no LiME source (publish a custody lime build folder)"));
+    } else if (modules.isEmpty()) {
       throw new HostException("Failed to capture memory of '" + run.req.instanceId() + "': the module library s3://" + bucket + "/"
           + ModuleLibrary.PREFIX + " is empty (custody lime build, then custody lime publish)");
     }
     int parts = CapturePlan.parts(run.memory.bytes(), run.partSize);
-    CapturePlan plan = CapturePlan.of(run.req.port(), run.partSize, parts, modules,
+    CapturePlan plan = CapturePlan.of(run.req.port(), run.partSize, parts, run.req.transport(), modules, source,
         n -> s3.presignUploadPart(bucket, run.imageKey(), run.uploadId, n, valid));
     aws(run, "s3:PutObject", "store the capture plan (" + parts + " part URLs of " + run.partSize + " bytes, " + modules.size()
-        + " modules; presigned URLs, so only its sha256 " + plan.sha256() + " is recorded)",
+        + " modules" + (source == null ? "" : ", LiME source " + source.sha256() + ": the host may compile LiME (--allow-build-on-host)")
+        + "; presigned URLs, so only its sha256 " + plan.sha256() + " is recorded)",
         () -> new Called<>(null, s3.putObject(bucket, run.planKey(), plan.bytes(), "text/plain")));
     run.parts = parts;
     return plan;
@@ -200,6 +208,9 @@ public final class MemoryCapture {
             + " in S3 is not the part the host uploaded");
       }
       total += r.size();
+    }
+    if (!run.req.transport().label().equals(run.host.compression() == null ? "none" : run.host.compression())) {
+      throw new IntegrityException("Failed to capture memory of '" + run.req.instanceId() + "': the host used another compression than the plan's");
     }
     if (total != run.host.bytes()) {
       throw new IntegrityException("Failed to capture memory of '" + run.req.instanceId() + "': the parts hold " + total
@@ -303,7 +314,7 @@ public final class MemoryCapture {
     }
 
     String imageKey() {
-      return base + "/memory.lime";
+      return base + "/memory.lime" + req.transport().suffix();
     }
 
     String planKey() {

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.zip.GZIPInputStream;
 
 /**
  * Streams the completed upload from S3 into the case as a memory item in one read: hashing engine
@@ -64,19 +65,28 @@ final class MemoryStore {
     } catch (InvalidInputException e) {
       notes.add("the host's System RAM ranges are unusable (" + e.getMessage() + "): LiME structure checked, completeness not");
     }
+    if ("yes".equals(host.moduleBuiltOnHost())) {
+      notes.add("LiME was compiled on the evidence host (--allow-build-on-host), module sha256 "
+          + Printable.of(String.valueOf(host.moduleSha256())));
+    }
     if (!"unloaded".equals(host.rmmod())) {
       notes.add("the host reports the LiME module as '" + Printable.of(String.valueOf(host.rmmod())) + "'");
       say.accept("warning: the host reports the LiME module as '" + Printable.of(String.valueOf(host.rmmod())) + "'");
     }
     String uri = "s3://" + req.bucket() + "/" + run.imageKey();
+    if (req.transport() == Transport.GZIP) {
+      notes.add("sent gzip-compressed (" + host.bytes() + " bytes uploaded); the hashes are over the raw LiME stream");
+    }
     ItemSpec spec = ItemSpec.of(ItemType.MEMORY, req.instanceId(), "memory.lime").origin(uri)
         .notes("LiME capture of kernel " + Printable.of(String.valueOf(host.kernelRelease())) + " via SSM command " + run.commandId);
     say.accept("storing " + uri + " in case " + kase.id());
     try (PendingItem pending = kase.begin(spec)) {
       LimeParser parser = new LimeParser();
       HashResult hashed;
-      try (InputStream in = LimeReader.tap(s3.open(req.bucket(), run.imageKey()), parser)) {
-        hashed = pending.write(in, host.bytes(), progress);
+      boolean gzip = req.transport() == Transport.GZIP;
+      InputStream object = s3.open(req.bucket(), run.imageKey());
+      try (InputStream in = LimeReader.tap(gzip ? new GZIPInputStream(object, 1 << 16) : object, parser)) {
+        hashed = pending.write(in, gzip ? -1 : host.bytes(), progress);
       } catch (IOException e) {
         pending.fail(e.getMessage());
         throw new HostException("Failed to store the memory of '" + req.instanceId() + "' from " + uri + ": " + e.getMessage(), e);
@@ -84,12 +94,14 @@ final class MemoryStore {
       LimeLayout layout = parser.finish();
       LimeInspection inspection = LimeInspection.of(uri, layout, ram);
       Sha256 wsSha = hashed.hashes().sha256();
-      boolean match = wsSha.equals(hostSha) && hashed.size() == host.bytes();
+      // with gzip the host reports the bytes it uploaded; the raw stream's SHA-256 covers its length
+      boolean match = wsSha.equals(hostSha) && (gzip || hashed.size() == host.bytes());
       pending.addFile(RESULT, run.hostResultBytes);
       pending.addFile(HOST_SHA256, (hostSha.hex() + "  memory.lime\n").getBytes(StandardCharsets.US_ASCII));
       pending.addFile(INSPECTION, Json.write(inspection));
       if (!match) {
-        notes.add("workstation sha256 " + wsSha + " (" + hashed.size() + " bytes) differs from the host's " + hostSha + " (" + host.bytes() + " bytes)");
+        notes.add("workstation sha256 " + wsSha + " (" + hashed.size() + " bytes) differs from the host's " + hostSha + " (" + host.bytes() + " bytes "
+            + (gzip ? "uploaded" : "") + ")");
       }
       inspection.findings().stream().limit(20).forEach(f -> notes.add("LiME: " + f));
       Outcome outcome = match && inspection.clean() ? Outcome.SUCCEEDED : Outcome.PARTIAL;

@@ -26,6 +26,7 @@ HTTP=''
 READER=''
 PORT=''
 PART_SIZE=''
+COMPRESS=''
 T_START=$(cut -d' ' -f1 /proc/uptime)
 T_LOADED=''
 T_CAPTURED=''
@@ -56,8 +57,8 @@ write_result() {
     printf '  "kernel_release": "%s",\n  "uname": "%s",\n  "proc_version": "%s",\n' "$(js "$REL")" "$(js "$(uname -a 2>/dev/null)")" "$(js "$(cat /proc/version 2>/dev/null)")"
     printf '  "lockdown": "%s",\n  "sig_enforce": "%s",\n' "$(js "$(cat /sys/kernel/security/lockdown 2>/dev/null)")" "$(js "$(cat /sys/module/module/parameters/sig_enforce 2>/dev/null)")"
     printf '  "mem_total_kb": %s,\n  "mem_available_kb": %s,\n' "$(awk '$1=="MemTotal:"{print $2}' /proc/meminfo)" "$(awk '$1=="MemAvailable:"{print $2}' /proc/meminfo)"
-    printf '  "module_sha256": "%s",\n  "http": "%s",\n  "reader": "%s",\n  "port": "%s",\n  "part_size": "%s",\n' "$MOD_SHA" "$HTTP" "$READER" "$PORT" "$PART_SIZE"
-    printf '  "insmod_rc": "%s",\n  "rmmod": "%s",\n  "bytes": %s,\n  "sha256": "%s",\n' "$INSMOD_RC" "$RMMOD" "$BYTES" "$SHA"
+    printf '  "module_sha256": "%s",\n  "module_built_on_host": "%s",\n  "http": "%s",\n  "reader": "%s",\n  "port": "%s",\n  "part_size": "%s",\n' "$MOD_SHA" "${BUILT:-no}" "$HTTP" "$READER" "$PORT" "$PART_SIZE"
+    printf '  "insmod_rc": "%s",\n  "rmmod": "%s",\n  "compression": "%s",\n  "bytes": %s,\n  "sha256": "%s",\n' "$INSMOD_RC" "$RMMOD" "${COMPRESS:-none}" "$BYTES" "$SHA"
     printf '  "parts": ['
     sep=''
     if [ -f "$W/parts" ]; then
@@ -112,6 +113,8 @@ PORT=$(awk '$1 == "port" {print $2; exit}' "$W/plan")
 PART_SIZE=$(awk '$1 == "part_size" {print $2; exit}' "$W/plan")
 case "$PORT" in ''|*[!0-9]*) fail "bad port in plan" ;; esac
 case "$PART_SIZE" in ''|*[!0-9]*) fail "bad part size in plan" ;; esac
+COMPRESS=$(awk '$1 == "compress" {print $2; exit}' "$W/plan")
+case "${COMPRESS:=none}" in none) ;; gzip) command -v gzip >/dev/null 2>&1 || fail "missing tool: gzip" ;; *) fail "bad compression in plan" ;; esac
 REL=$(uname -r)
 case "$REL" in ''|*[!A-Za-z0-9._+-]*) fail "unexpected kernel release" ;; esac
 if [ -r /sys/kernel/security/lockdown ] && ! grep -q '\[none\]' /sys/kernel/security/lockdown; then
@@ -135,11 +138,36 @@ else fail "needs bash or nc to read the LiME stream"; fi
 
 # ---- module: the one built for exactly this kernel, checked by hash before insmod ----
 STAGE=module
+BUILT=no
+# Only with --allow-build-on-host (a lime_source line in the plan): compile LiME here, in the RAM
+# folder, against this host's own kernel headers, when the library has no module for this kernel.
+build_on_host() { # SHA URL
+  kb="/lib/modules/$REL/build"
+  [ -f "$kb/Makefile" ] || fail "no module for kernel $REL, and no kernel headers at $kb to build one on the host"
+  command -v make >/dev/null 2>&1 && { command -v cc >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1; } \
+    || fail "no module for kernel $REL, and no make and C compiler to build one on the host"
+  http_get "$2" "$W/lime-source.tar.gz" || fail "could not fetch the LiME source"
+  [ "$(sha256sum "$W/lime-source.tar.gz" | cut -c1-64)" = "$1" ] || fail "the LiME source does not have the expected SHA-256"
+  mkdir "$W/src" && tar -xzf "$W/lime-source.tar.gz" -C "$W/src" || fail "could not unpack the LiME source"
+  src=$(find "$W/src" -name main.c | head -n 1); src=${src%/main.c}
+  [ -n "$src" ] || fail "the LiME source holds no main.c"
+  STAGE=build
+  TMPDIR="$W" make -C "$kb" M="$src" modules > "$W/build.log" 2>&1 || fail "building LiME on the host failed: $(tail -n 3 "$W/build.log" | tr -d '\000-\037' | head -c 300)"
+  cp "$src/lime.ko" "$W/lime.ko" || fail "the build made no lime.ko"
+  rm -rf "$W/src"
+  BUILT=yes
+  MOD_SHA=$(sha256sum "$W/lime.ko" | cut -c1-64)
+}
 set -- $(awk -v r="$REL" '$1 == "module" && $2 == r {print $3, $4; exit}' "$W/plan")
-[ $# -eq 2 ] || fail "no LiME module for kernel $REL in the module library"
-http_get "$2" "$W/lime.ko" || fail "could not fetch the LiME module for $REL"
-MOD_SHA=$(sha256sum "$W/lime.ko" | cut -c1-64)
-[ "$MOD_SHA" = "$1" ] || fail "the LiME module does not have the expected SHA-256"
+if [ $# -eq 2 ]; then
+  http_get "$2" "$W/lime.ko" || fail "could not fetch the LiME module for $REL"
+  MOD_SHA=$(sha256sum "$W/lime.ko" | cut -c1-64)
+  [ "$MOD_SHA" = "$1" ] || fail "the LiME module does not have the expected SHA-256"
+else
+  set -- $(awk '$1 == "lime_source" {print $2, $3; exit}' "$W/plan")
+  [ $# -eq 2 ] || fail "no LiME module for kernel $REL in the module library"
+  build_on_host "$1" "$2"
+fi
 
 # ---- capture: LiME serves the dump on loopback; it is cut into parts in RAM and uploaded ----
 STAGE=capture
@@ -205,7 +233,12 @@ grep '^part ' "$W/plan" > "$W/part-urls"
 mkfifo "$W/hash.fifo"
 sha256sum < "$W/hash.fifo" > "$W/sha256" &
 HASH_PID=$!
-read_stream | tee "$W/hash.fifo" | upload_parts
+# The hash is over the raw LiME stream; with compression the parts are slices of one gzip stream.
+if [ "$COMPRESS" = gzip ]; then
+  read_stream | tee "$W/hash.fifo" | gzip -1 -c | upload_parts
+else
+  read_stream | tee "$W/hash.fifo" | upload_parts
+fi
 up_rc=$?
 wait "$INSMOD_PID"
 INSMOD_RC=$?

@@ -39,7 +39,7 @@ class CapturePlanTest {
         List.of(new CapturePlan.Module(KernelRelease.of("6.1.0-26-amd64"), Sha256.digest(new byte[1]), URI.create("http://s3/lime/6.1.0-26-amd64/lime.ko?X=1"))),
         n -> URI.create("http://s3/part?partNumber=" + n));
     String text = new String(p.bytes(), StandardCharsets.US_ASCII);
-    assertThat(text).startsWith("custody-lime-plan 1\nport 45000\npart_size 16777216\nparts 3\nmodule 6.1.0-26-amd64 ");
+    assertThat(text).startsWith("custody-lime-plan 1\nport 45000\npart_size 16777216\nparts 3\ncompress none\nmodule 6.1.0-26-amd64 ");
     assertThat(text).endsWith("part 1 http://s3/part?partNumber=1\npart 2 http://s3/part?partNumber=2\npart 3 http://s3/part?partNumber=3\n");
     assertThat(p.sha256()).isEqualTo(Sha256.digest(p.bytes()));
   }

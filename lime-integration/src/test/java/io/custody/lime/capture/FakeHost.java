@@ -38,8 +38,13 @@ final class FakeHost implements Runnable {
   private final HttpClient http = HttpClient.newHttpClient();
   final AtomicReference<Throwable> error = new AtomicReference<>();
   volatile int partsUploaded;
+  volatile String plan;
 
-  FakeHost(SsmClient ssm, String instanceId, String release, byte[] image, String iomemRanges, Behaviour behaviour) {
+  private final int index;
+
+  /** @param index which command for the instance this host answers (0: the first sent) */
+  FakeHost(SsmClient ssm, String instanceId, String release, byte[] image, String iomemRanges, Behaviour behaviour, int index) {
+    this.index = index;
     this.ssm = ssm;
     this.instanceId = instanceId;
     this.release = release;
@@ -58,6 +63,7 @@ final class FakeHost implements Runnable {
         return;
       }
       byte[] plan = get(p.get(CaptureDocument.PLAN_URL));
+      this.plan = new String(plan, StandardCharsets.US_ASCII);
       if (!Sha256.digest(plan).hex().equals(p.get(CaptureDocument.PLAN_SHA256))) {
         throw new IllegalStateException("plan hash mismatch");
       }
@@ -94,6 +100,16 @@ final class FakeHost implements Runnable {
         return;
       }
       long total = 0;
+      byte[] image = this.image;
+      boolean gzip = this.plan.contains("\ncompress gzip\n");
+      result.put("compression", gzip ? "gzip" : "none");
+      if (gzip) {
+        java.io.ByteArrayOutputStream z = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream g = new java.util.zip.GZIPOutputStream(z)) {
+          g.write(image);
+        }
+        image = z.toByteArray();
+      }
       for (int n = 1; (long) (n - 1) * partSize < image.length; n++) {
         int from = (int) ((n - 1) * partSize);
         byte[] part = Arrays.copyOfRange(image, from, (int) Math.min(image.length, from + partSize));
@@ -107,7 +123,7 @@ final class FakeHost implements Runnable {
           return;
         }
       }
-      String sha = Sha256.digest(image).hex();
+      String sha = Sha256.digest(this.image).hex();
       result.put("status", "ok").put("stage", "done").put("error", "").put("bytes", total)
           .put("sha256", behaviour == Behaviour.WRONG_SHA ? "0".repeat(64) : sha);
       put(p.get(CaptureDocument.RESULT_URL), Json.write(result));
@@ -119,8 +135,8 @@ final class FakeHost implements Runnable {
   private Command awaitCommand() throws InterruptedException {
     for (int i = 0; i < 300; i++) {
       List<Command> cs = new ArrayList<>(ssm.listCommands(b -> b.instanceId(instanceId)).commands());
-      if (!cs.isEmpty()) {
-        return cs.get(cs.size() - 1);
+      if (cs.size() > index) {
+        return cs.get(index);
       }
       Thread.sleep(100);
     }

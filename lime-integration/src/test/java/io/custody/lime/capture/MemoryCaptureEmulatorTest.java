@@ -99,7 +99,7 @@ class MemoryCaptureEmulatorTest {
   }
 
   Thread host(byte[] image, FakeHost.Behaviour b, String release) {
-    FakeHost h = new FakeHost(ssm, instanceId, release, image, RAM, b);
+    FakeHost h = new FakeHost(ssm, instanceId, release, image, RAM, b, hosts.size());
     Thread t = new Thread(h, "fake-host");
     t.start();
     hosts.add(h);
@@ -148,9 +148,24 @@ class MemoryCaptureEmulatorTest {
   }
 
   @Test
+  void acquire_gzipTransport_inflatedWhileHashedRawHashesEqual() throws Exception {
+    byte[] image = lime(true);
+    Thread t = host(image, FakeHost.Behaviour.NORMAL, RELEASE);
+    CaptureReport r = capture().acquire(kase, request().withTransport(Transport.GZIP), ProgressListener.NONE);
+    t.join();
+    assertThat(hosts.get(0).error.get()).isNull();
+    assertThat(r.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(r.bytes()).isEqualTo(image.length);
+    assertThat(r.workstationSha256()).isEqualTo(Sha256.digest(image));
+    assertThat(r.s3Uri()).endsWith("/memory.lime.gz");
+    assertThat(kase.item(r.itemId(), null).size()).isEqualTo(image.length);
+    assertThat(hosts.get(0).plan).contains("\ncompress gzip\n");
+  }
+
+  @Test
   void acquire_hostNeverAnswers_timeoutAbortsUploadAndLeavesUnfinished() {
     host(lime(true), FakeHost.Behaviour.SILENT, RELEASE);
-    CaptureRequest req = new CaptureRequest(instanceId, BUCKET, 5L << 20, Duration.ofMinutes(1), Duration.ofMillis(50), 45000, "custody");
+    CaptureRequest req = new CaptureRequest(instanceId, BUCKET, 5L << 20, Duration.ofMinutes(1), Duration.ofMillis(50), 45000, "custody", false, Transport.NONE);
     Clock fast = new Clock() {
       final long start = System.nanoTime();
       final java.time.Instant t0 = java.time.Instant.now();
@@ -223,6 +238,29 @@ class MemoryCaptureEmulatorTest {
     Item item = kase.items().get(0);
     assertThat(item.notes()).contains("missing-range");
     assertThat(Acquisitions.state(log(), instanceId, "memory")).isEqualTo(Acquisitions.State.UNFINISHED);
+  }
+
+  @Test
+  void acquire_buildOnHostWithoutSourceInLibrary_refusedBeforeTheHostIsTouched() {
+    assertThatThrownBy(() -> capture().acquire(kase, request().withAllowBuildOnHost(true), ProgressListener.NONE))
+        .hasMessageContaining("holds no LiME source");
+    assertThat(ssm.listCommands(b -> b.instanceId(instanceId)).commands()).isEmpty();
+    assertThat(openUploads()).isZero();
+    assertThat(Acquisitions.state(log(), instanceId, "memory")).isEqualTo(Acquisitions.State.UNFINISHED);
+  }
+
+  @Test
+  void acquire_buildOnHostAllowed_planCarriesTheSourceOnlyThen() throws Exception {
+    Files.write(tmp.resolve("modules").resolve(ModuleLibrary.SOURCE_FILE), new byte[] {31, -117, 8, 0});
+    new ModuleLibrary(clients.s3(), BUCKET).publish(tmp.resolve("modules"));
+    Thread t = host(lime(true), FakeHost.Behaviour.NORMAL, RELEASE);
+    capture().acquire(kase, request(), ProgressListener.NONE);
+    t.join();
+    assertThat(hosts.get(0).plan).doesNotContain("lime_source");
+    Thread t2 = host(lime(true), FakeHost.Behaviour.NORMAL, RELEASE);
+    capture().acquire(kase, request().withAllowBuildOnHost(true), ProgressListener.NONE);
+    t2.join();
+    assertThat(hosts.get(1).plan).containsPattern("(?m)^lime_source [0-9a-f]{64} http");
   }
 
   @Test
