@@ -196,6 +196,29 @@ class MemoryCaptureEmulatorTest {
     assertThat(kase.items()).isEmpty();
   }
 
+  /** What a kill -9 looks like to the code: nothing after it runs. */
+  static final class Crash extends Error {
+    private static final long serialVersionUID = 1L;
+  }
+
+  @Test
+  void acquire_afterACrashedRun_oldUploadAbortedOldIntentClosedNewRunSucceeds() throws Exception {
+    host(lime(true), FakeHost.Behaviour.SILENT, RELEASE);
+    MemoryCapture crashing = new MemoryCapture(clients.ssm(), clients.s3(), clients.ec2(), MotoServer.REGION, Clock.systemUTC(),
+        d -> { throw new Crash(); }, messages::add);
+    assertThatThrownBy(() -> crashing.acquire(kase, request(), ProgressListener.NONE)).isInstanceOf(Crash.class);
+    assertThat(openUploads()).isEqualTo(1);
+    assertThat(CustodyLog.openIntents(log())).hasSize(1);
+    Thread t = host(lime(true), FakeHost.Behaviour.NORMAL, RELEASE);
+    CaptureReport r = capture().acquire(kase, request(), ProgressListener.NONE);
+    t.join();
+    assertThat(r.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(openUploads()).isZero();
+    assertThat(CustodyLog.openIntents(log())).isEmpty();
+    assertThat(log()).anySatisfy(e -> assertThat(e.notes()).contains("interrupted", "its multipart upload aborted"));
+    assertThat(messages).anyMatch(m -> m.startsWith("closed interrupted capture #"));
+  }
+
   @Test
   void acquire_hostFailsAfterOnePart_uploadAbortedPartsGone() throws Exception {
     Thread t = host(lime(true), FakeHost.Behaviour.FAIL_AFTER_ONE_PART, RELEASE);
