@@ -8,7 +8,6 @@ import io.custody.evidence.InvalidInputException;
 import io.custody.evidence.PartialAcquisitionException;
 import io.custody.evidence.custody.AwsCall;
 import io.custody.evidence.custody.CustodyEntry;
-import io.custody.evidence.custody.CustodyLog;
 import io.custody.evidence.custody.CustodyObject;
 import io.custody.evidence.custody.Event;
 import io.custody.evidence.custody.Outcome;
@@ -18,7 +17,6 @@ import io.custody.lime.ModuleLibrary;
 import io.custody.lime.ssm.Called;
 import io.custody.lime.ssm.Ec2Gateway;
 import io.custody.lime.ssm.Ec2Gateway.InstanceMemory;
-import io.custody.lime.ssm.OpenUpload;
 import io.custody.lime.ssm.S3Gateway;
 import io.custody.lime.ssm.SsmGateway;
 import io.custody.lime.ssm.UploadedPart;
@@ -32,8 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Captures an instance's memory into a case: SSM Run Command drives LiME on the host, which streams
@@ -51,7 +47,6 @@ public final class MemoryCapture {
 
   /** How long presigned URLs outlive the deadline (a part still uploading when it passes). */
   private static final Duration URL_MARGIN = Duration.ofMinutes(30);
-  private static final Pattern INTO = Pattern.compile(" into s3://([a-z0-9.-]{3,63})/(\\S+/memory\\.lime(?:\\.gz)?)");
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   private final SsmGateway ssm;
@@ -95,7 +90,7 @@ public final class MemoryCapture {
     Instant started = clock.instant();
     String base = req.prefix() + "/" + kase.id() + "/memory/" + req.instanceId() + "/" + STAMP.format(started);
     Run run = new Run(kase, req, base, started);
-    recoverInterrupted(kase, req);
+    new InterruptedCaptures(s3, region, say).recover(kase, req);
     run.intent = kase.log().begin(Event.of("acquired")
         .object(CustodyObject.source(req.instanceId(), "memory"))
         .notes("memory of " + req.instanceId() + " with LiME through SSM Run Command (" + CaptureDocument.NAME + ", document sha256 "
@@ -122,41 +117,6 @@ public final class MemoryCapture {
             .notes("memory acquisition failed: " + e.getMessage()), Outcome.FAILED);
       }
       throw e;
-    }
-  }
-
-  /**
-   * A run cut short (a crash, a kill) leaves its intent without an outcome and its multipart upload
-   * open. Memory cannot be resumed (it has changed since), so a new run first aborts that upload and
-   * closes the old intent as failed, both recorded.
-   */
-  private void recoverInterrupted(Case kase, CaptureRequest req) {
-    for (CustodyEntry e : CustodyLog.openIntents(kase.log().verify().entries())) {
-      boolean ours = "acquired".equals(e.event()) && e.notes() != null && e.objects().stream()
-          .anyMatch(o -> o.itemId() == null && req.instanceId().equals(o.sourceId()) && "memory".equals(o.role()));
-      Matcher m = INTO.matcher(ours ? e.notes() : "");
-      if (!m.find()) {
-        continue;
-      }
-      String bucket = m.group(1);
-      String key = m.group(2);
-      String what = "nothing open";
-      try {
-        for (OpenUpload u : s3.listMultipartUploads(bucket, key)) {
-          if (u.key().equals(key)) {
-            String requestId = s3.abortMultipartUpload(bucket, key, u.uploadId());
-            kase.log().append(Event.of("acquired").aws(new AwsCall("s3:AbortMultipartUpload", region, requestId))
-                .notes("aborted the upload of s3://" + bucket + "/" + key + " left by interrupted capture #" + e.seq()));
-            what = "its multipart upload aborted";
-          }
-        }
-      } catch (CustodyException x) {
-        what = "its multipart upload could not be aborted: " + x.getMessage();
-        say.accept("warning: " + what);
-      }
-      kase.log().complete(e, Event.of("acquired").object(CustodyObject.source(req.instanceId(), "memory"))
-          .notes("memory acquisition interrupted (found without an outcome when the capture was run again); " + what), Outcome.FAILED);
-      say.accept("closed interrupted capture #" + e.seq() + " of " + req.instanceId() + ": " + what);
     }
   }
 
@@ -209,7 +169,6 @@ public final class MemoryCapture {
         + " modules" + (source == null ? "" : ", LiME source " + source.sha256() + ": the host may compile LiME (--allow-build-on-host)")
         + "; presigned URLs, so only its sha256 " + plan.sha256() + " is recorded)",
         () -> new Called<>(null, s3.putObject(bucket, run.planKey(), plan.bytes(), "text/plain")));
-    run.parts = parts;
     return plan;
   }
 
@@ -276,7 +235,7 @@ public final class MemoryCapture {
         + (report.hashesMatch() ? " (equal)" : " (DIFFERENT)") + "; LiME " + (report.inspection().clean() ? "complete" : "findings: "
         + report.inspection().findings().size()) + "; s3://" + run.req.bucket() + "/" + run.imageKey() + " etag " + run.etag
         + (report.notes().isEmpty() ? "" : "; " + String.join("; ", report.notes()));
-    kase(run).log().complete(run.intent, Event.of("acquired").objects(objects).notes(notes), report.outcome());
+    run.kase.log().complete(run.intent, Event.of("acquired").objects(objects).notes(notes), report.outcome());
     run.closed = true;
     if (!report.hashesMatch()) {
       throw new IntegrityException("Failed to capture memory of '" + run.req.instanceId() + "': the workstation's SHA-256 "
@@ -324,10 +283,6 @@ public final class MemoryCapture {
     }
   }
 
-  private static Case kase(Run run) {
-    return run.kase;
-  }
-
   /** The state of one capture, shared by its steps. */
   static final class Run {
     final Case kase;
@@ -338,7 +293,6 @@ public final class MemoryCapture {
     CustodyEntry intent;
     InstanceMemory memory;
     long partSize;
-    int parts;
     String uploadId;
     String commandId;
     HostResult host;
