@@ -29,7 +29,8 @@ import java.util.OptionalLong;
 /**
  * Offline analysis of a memory item (no AWS, evidence read only): one pass over the stored image
  * (its SHA-256 checked against the acquisition's) feeds the LiME parser and the string scanner; with
- * a YARA rules folder the raw stream is also written to a scratch file in the case (removed after)
+ * a YARA rules folder the raw stream is also written to a scratch file in the case's {@code scratch/}
+ * folder (never sealed; removed after)
  * for {@code yara}. The report goes into the case as an analysis item; the custody log records an
  * {@code analysed} intent and outcome about the memory item.
  */
@@ -75,7 +76,8 @@ public final class MemoryAnalysis {
     Path raw = null;
     try {
       if (rules != null) {
-        Path scratch = Files.createDirectories(kase.dir().resolve(Case.TOOL).resolve("scratch"));
+        // outside tool/ and data/: nothing here is sealed, and the copy is removed when done
+        Path scratch = Files.createDirectories(kase.dir().resolve("scratch"));
         raw = Files.createTempFile(scratch, item.id() + "-", ".lime");
       }
       try (InputStream in = new ItemStream(kase, item); OutputStream copy = raw == null ? OutputStream.nullOutputStream() : Files.newOutputStream(raw)) {

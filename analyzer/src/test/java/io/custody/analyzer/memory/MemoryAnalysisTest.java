@@ -98,7 +98,7 @@ class MemoryAnalysisTest {
       assertThat(e.event()).isEqualTo("analysed");
       assertThat(e.outcome()).isEqualTo(Outcome.SUCCEEDED);
     });
-    assertThat(Files.list(kase.dir().resolve("tool/scratch"))).isEmpty();
+    assertThat(Files.list(kase.dir().resolve("scratch"))).isEmpty();
   }
 
   @Test

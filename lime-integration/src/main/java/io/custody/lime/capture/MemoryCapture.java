@@ -87,6 +87,12 @@ public final class MemoryCapture {
    * @throws AwsOperationException when AWS refused a call
    */
   public CaptureReport acquire(Case kase, CaptureRequest req, ProgressListener progress) {
+    try (CaptureLock ignored = CaptureLock.take(kase, req.instanceId())) {
+      return capture(kase, req, progress);
+    }
+  }
+
+  private CaptureReport capture(Case kase, CaptureRequest req, ProgressListener progress) {
     Instant started = clock.instant();
     String base = req.prefix() + "/" + kase.id() + "/memory/" + req.instanceId() + "/" + STAMP.format(started);
     Run run = new Run(kase, req, base, started);

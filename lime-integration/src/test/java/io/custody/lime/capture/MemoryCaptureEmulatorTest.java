@@ -220,6 +220,16 @@ class MemoryCaptureEmulatorTest {
   }
 
   @Test
+  void acquire_whileAnotherCaptureOfTheInstanceRuns_refusedWithoutTouchingAnything() {
+    int before = log().size();
+    try (CaptureLock running = CaptureLock.take(kase, instanceId)) {
+      assertThatThrownBy(() -> capture().acquire(kase, request(), ProgressListener.NONE)).hasMessageContaining("another capture of it is running");
+    }
+    assertThat(log()).hasSize(before);
+    assertThat(ssm.listCommands(b -> b.instanceId(instanceId)).commands()).isEmpty();
+  }
+
+  @Test
   void acquire_hostFailsAfterOnePart_uploadAbortedPartsGone() throws Exception {
     Thread t = host(lime(true), FakeHost.Behaviour.FAIL_AFTER_ONE_PART, RELEASE);
     assertThatThrownBy(() -> capture().acquire(kase, request(), ProgressListener.NONE))
