@@ -36,11 +36,12 @@ public final class CustodyCli {
     COMMANDS.put("acquire", AcquireCommand::new);
     COMMANDS.put("mount", MountCommands.Mount::new);
     COMMANDS.put("umount", MountCommands.Umount::new);
+    COMMANDS.put("lime", LimeCommand::new);
+    COMMANDS.put("analyze", AnalyzeCommand::new);
+    COMMANDS.put("report", ReportCommand::new);
     COMMANDS.put("seal", SealCommand::new);
     COMMANDS.put("verify", VerifyCommand::new);
     COMMANDS.put("hash", HashCommand::new);
-    COMMANDS.put("analyze", AnalyzeCommand::new);
-    COMMANDS.put("report", ReportCommand::new);
   }
 
   /** Set by --no-progress on any command. */

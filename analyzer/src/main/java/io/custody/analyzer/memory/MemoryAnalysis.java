@@ -1,0 +1,142 @@
+package io.custody.analyzer.memory;
+
+import io.custody.evidence.HostException;
+import io.custody.evidence.custody.CustodyEntry;
+import io.custody.evidence.custody.CustodyObject;
+import io.custody.evidence.custody.Event;
+import io.custody.evidence.custody.Outcome;
+import io.custody.evidence.hash.ProgressListener;
+import io.custody.evidence.internal.Json;
+import io.custody.evidence.internal.Printable;
+import io.custody.evidence.workspace.Case;
+import io.custody.evidence.workspace.Item;
+import io.custody.evidence.workspace.ItemSpec;
+import io.custody.evidence.workspace.ItemType;
+import io.custody.lime.LimeLayout;
+import io.custody.lime.LimeParser;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * Offline analysis of a memory item (no AWS, evidence read only): one pass over the stored image
+ * (its SHA-256 checked against the acquisition's) feeds the LiME parser and the string scanner; with
+ * a YARA rules folder the raw stream is also written to a scratch file in the case's {@code scratch/}
+ * folder (never sealed; removed after)
+ * for {@code yara}. The report goes into the case as an analysis item; the custody log records an
+ * {@code analysed} intent and outcome about the memory item.
+ */
+public final class MemoryAnalysis {
+
+  /** Distinct strings of each kind kept in the report. */
+  static final int TOP = 200;
+  private static final int BUFFER = 1 << 20;
+
+  private MemoryAnalysis() {}
+
+  /**
+   * @param itemRef the memory item's id or source id
+   * @param yaraDir YARA rules folder, or null
+   */
+  public static MemoryReport analyze(Case kase, String itemRef, Path yaraDir, ProgressListener progress) {
+    Item item = kase.item(itemRef, ItemType.MEMORY);
+    List<Path> rules = yaraDir == null ? null : YaraScan.rules(yaraDir);
+    kase.toolLog("analyze memory --item " + item.id() + (yaraDir == null ? "" : " --yara " + yaraDir.toAbsolutePath()));
+    CustodyEntry intent = kase.log().begin(Event.of("analysed").object(CustodyObject.item(item.id(), item.hashes().sha256()))
+        .notes("memory analysis of " + item.id() + " (" + item.sourceId() + "): LiME ranges, kernel banners, strings" + (rules == null ? "" : ", YARA")));
+    try {
+      MemoryReport report = run(kase, item, rules, progress);
+      Item stored = kase.add(ItemSpec.of(ItemType.ANALYSIS, item.id(), "memory-analysis.json").origin("custody analyze memory " + item.id()),
+          new ByteArrayInputStream(Json.write(report)), -1, ProgressListener.NONE);
+      MemoryReport withItem = new MemoryReport(report.itemId(), report.sourceId(), report.sha256(), stored.id(), report.layout(), report.banners(),
+          report.network(), report.processes(), report.yaraRules(), report.yara(), report.droppedStrings());
+      kase.log().complete(intent, Event.of("analysed").object(CustodyObject.item(item.id(), item.hashes().sha256()))
+          .object(CustodyObject.item(stored.id(), stored.hashes().sha256()))
+          .notes(report.banners().size() + " kernel banners, " + report.network().size() + " network and " + report.processes().size()
+              + " process strings" + (rules == null ? "" : ", " + report.yara().size() + " YARA rules matched")), Outcome.SUCCEEDED);
+      return withItem;
+    } catch (RuntimeException e) {
+      kase.log().complete(intent, Event.of("analysed").object(CustodyObject.item(item.id(), item.hashes().sha256()))
+          .notes("memory analysis failed: " + e.getMessage()), Outcome.FAILED);
+      throw e;
+    }
+  }
+
+  private static MemoryReport run(Case kase, Item item, List<Path> rules, ProgressListener progress) {
+    LimeParser parser = new LimeParser();
+    StringScanner strings = new StringScanner();
+    Path raw = null;
+    try {
+      if (rules != null) {
+        // outside tool/ and data/: nothing here is sealed, and the copy is removed when done
+        Path scratch = Files.createDirectories(kase.dir().resolve("scratch"));
+        raw = Files.createTempFile(scratch, item.id() + "-", ".lime");
+      }
+      try (InputStream in = new ItemStream(kase, item); OutputStream copy = raw == null ? OutputStream.nullOutputStream() : Files.newOutputStream(raw)) {
+        byte[] buf = new byte[BUFFER];
+        long done = 0;
+        int n;
+        while ((n = in.read(buf)) > 0) {
+          parser.update(buf, 0, n);
+          strings.update(buf, 0, n);
+          copy.write(buf, 0, n);
+          done += n;
+          progress.progress(done, item.size());
+        }
+      }
+      strings.finish();
+      LimeLayout layout = parser.finish();
+      List<MemoryReport.YaraMatch> yara = null;
+      if (rules != null) {
+        yara = yara(YaraScan.scan(rules, raw, raw.getParent()), layout);
+      }
+      return new MemoryReport(item.id(), item.sourceId(), item.hashes().sha256(), null, layout, found(strings.banners, layout),
+          found(strings.network, layout), found(strings.processes, layout), rules == null ? null : rules.stream().map(p -> p.getFileName().toString()).toList(),
+          yara, strings.banners.dropped + strings.network.dropped + strings.processes.dropped);
+    } catch (IOException e) {
+      throw new HostException("Failed to analyse memory item '" + item.id() + "': " + e.getMessage(), e);
+    } finally {
+      if (raw != null) {
+        try {
+          Files.deleteIfExists(raw);
+        } catch (IOException e) {
+          System.err.println("custody: warning: could not remove the scratch copy " + raw + ": " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  private static List<MemoryReport.Found> found(StringScanner.Kind kind, LimeLayout layout) {
+    List<MemoryReport.Found> out = new ArrayList<>();
+    for (Map.Entry<String, long[]> e : kind.top(TOP)) {
+      out.add(new MemoryReport.Found(Printable.of(e.getKey()), e.getValue()[0], e.getValue()[1], phys(layout, e.getValue()[1])));
+    }
+    return out;
+  }
+
+  private static List<MemoryReport.YaraMatch> yara(List<YaraScan.Hit> hits, LimeLayout layout) {
+    Map<String, List<MemoryReport.YaraString>> byRule = new LinkedHashMap<>();
+    for (YaraScan.Hit h : hits) {
+      List<MemoryReport.YaraString> list = byRule.computeIfAbsent(h.rule(), r -> new ArrayList<>());
+      if (h.string() != null && list.size() < TOP) {
+        list.add(new MemoryReport.YaraString(h.string(), h.fileOffset(), phys(layout, h.fileOffset()), Printable.of(h.data())));
+      }
+    }
+    List<MemoryReport.YaraMatch> out = new ArrayList<>();
+    byRule.forEach((r, s) -> out.add(new MemoryReport.YaraMatch(r, s)));
+    return out;
+  }
+
+  private static String phys(LimeLayout layout, long fileOffset) {
+    OptionalLong p = layout.physicalAddress(fileOffset);
+    return p.isPresent() ? "0x" + Long.toHexString(p.getAsLong()) : null;
+  }
+}

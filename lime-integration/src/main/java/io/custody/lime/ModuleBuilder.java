@@ -1,0 +1,246 @@
+package io.custody.lime;
+
+import io.custody.evidence.HostException;
+import io.custody.evidence.InvalidInputException;
+import io.custody.evidence.Sha256;
+import io.custody.evidence.internal.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Builds {@code lime.ko} for a Debian or Ubuntu kernel on the workstation, never on the evidence
+ * host: downloads the kernel's headers packages and Debian's {@code lime-forensics-dkms} with {@code
+ * apt-get download} (from the machine's apt sources: Debian's on Debian, Ubuntu's on Ubuntu),
+ * extracts them with {@code dpkg-deb -x} (nothing is installed), points the headers' absolute paths
+ * into the extraction, and runs kbuild with the gcc the kernel was built with.
+ *
+ * <p>Output: {@code OUT/<release>/lime.ko}, {@code lime.ko.sha256} (sha256sum format) and {@code
+ * build.json} (packages and their SHA-256, compiler, LiME version), ready for {@code lime publish}.
+ *
+ * @see LimeModule
+ */
+public final class ModuleBuilder {
+
+  private static final Pattern DEPENDS = Pattern.compile("^\\s*Depends: (\\S+)", Pattern.MULTILINE);
+  private static final Pattern HEADER_PACKAGE = Pattern.compile("linux-(headers-.+|kbuild-.+|[a-z0-9.-]+-headers-.+)");
+  private static final Pattern CC_TEXT = Pattern.compile("CONFIG_CC_VERSION_TEXT=\"gcc(?:-\\d+)? \\(.*?\\) (\\d+)\\.");
+  private static final long MINUTES = 60;
+
+  private final Path work;
+
+  /** @param work a scratch folder (downloads, extraction, build log); kept for inspection */
+  public ModuleBuilder(Path work) {
+    this.work = work;
+  }
+
+  /** What a build made. */
+  public record Built(LimeModule module, Path ko, List<String> packages, String compiler) {}
+
+  /**
+   * @throws InvalidInputException when apt knows no headers package for the release
+   * @throws HostException when a tool is missing or the build fails (with the end of its log)
+   */
+  public Built build(KernelRelease release, Path outDir) {
+    try {
+      Path dir = Files.createDirectories(work.resolve(release.value()));
+      Path log = dir.resolve("build.log");
+      Files.deleteIfExists(log);
+      List<String> packages = packages(release, dir, log);
+      Path debs = fresh(dir.resolve("debs"));
+      List<String> download = new ArrayList<>(packages);
+      download.add("lime-forensics-dkms");
+      Proc.run(cmd("apt-get", "download", "-q", download), debs, log, Map.of(), 30 * MINUTES);
+      Path root = fresh(dir.resolve("root"));
+      Map<String, String> debHashes = new LinkedHashMap<>();
+      try (Stream<Path> s = Files.list(debs)) {
+        for (Path deb : s.sorted().toList()) {
+          debHashes.put(deb.getFileName().toString(), Sha256.digest(Files.readAllBytes(deb)).hex());
+          Proc.run(List.of("dpkg-deb", "-x", deb.toString(), root.toString()), dir, log, Map.of(), 10 * MINUTES);
+        }
+      }
+      Path headers = root.resolve("usr/src/linux-headers-" + release.value());
+      if (!Files.isDirectory(headers)) {
+        throw new HostException("Failed to build LiME for '" + release + "': the headers packages hold no usr/src/linux-headers-" + release);
+      }
+      relocate(root);
+      Path limeSrc = limeSource(root, dir);
+      String compiler = compiler(headers);
+      Proc.run(List.of("make", "-C", headers.toString(), "M=" + limeSrc, "CC=" + compiler, "modules"), dir, log,
+          Map.of("LC_ALL", "C"), 30 * MINUTES);
+      Path built = limeSrc.resolve("lime.ko");
+      LimeModule module = LimeModule.read(built);
+      if (!module.release().equals(release)) {
+        throw new HostException("Failed to build LiME for '" + release + "': the module's vermagic names '" + module.release() + "'");
+      }
+      Path out = Files.createDirectories(outDir.resolve(release.value()));
+      Path ko = out.resolve("lime.ko");
+      Files.copy(built, ko, StandardCopyOption.REPLACE_EXISTING);
+      Files.writeString(out.resolve("lime.ko.sha256"), module.sha256().hex() + "  lime.ko\n", StandardCharsets.US_ASCII);
+      Map<String, Object> info = new LinkedHashMap<>();
+      info.put("module", module);
+      info.put("compiler", compiler);
+      info.put("lime_source", root.relativize(limeSrc.getParent()).toString());
+      info.put("packages", debHashes);
+      Files.write(out.resolve("build.json"), Json.write(info));
+      source(limeSrc, outDir, dir, log);
+      return new Built(module, ko, List.copyOf(debHashes.keySet()), compiler);
+    } catch (IOException e) {
+      throw new HostException("Failed to build LiME for '" + release + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** linux-headers-R and the header/kbuild packages it depends on, transitively. */
+  private List<String> packages(KernelRelease release, Path dir, Path log) {
+    Set<String> out = new LinkedHashSet<>();
+    List<String> todo = new ArrayList<>(List.of("linux-headers-" + release.value()));
+    while (!todo.isEmpty()) {
+      String p = todo.remove(0);
+      if (!out.add(p)) {
+        continue;
+      }
+      String deps;
+      try {
+        deps = Proc.run(List.of("apt-cache", "depends", "--no-recommends", "--no-suggests", "--no-conflicts", "--no-breaks",
+            "--no-replaces", "--no-enhances", p), dir, log, Map.of("LC_ALL", "C"), 5 * MINUTES);
+      } catch (HostException e) {
+        if (out.size() == 1) {
+          throw new InvalidInputException("Failed to find the headers of kernel '" + release + "': apt knows no package " + p
+              + " (run apt-get update, or build on a machine whose apt sources carry that distribution)");
+        }
+        throw e;
+      }
+      Matcher m = DEPENDS.matcher(deps);
+      while (m.find()) {
+        String dep = m.group(1).replaceAll("[<>].*", "");
+        if (HEADER_PACKAGE.matcher(dep).matches()) {
+          todo.add(dep);
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * Headers packages refer to themselves by absolute paths (Debian's {@code Makefile} includes
+   * {@code /usr/src/linux-headers-…-common/Makefile}; some symlinks are absolute): point them into
+   * the extraction.
+   */
+  private static void relocate(Path root) throws IOException {
+    List<Path> all;
+    try (Stream<Path> s = Files.walk(root.resolve("usr"))) {
+      all = s.toList();
+    }
+    for (Path p : all) {
+      if (Files.isSymbolicLink(p)) {
+        Path target = Files.readSymbolicLink(p);
+        if (target.isAbsolute()) {
+          Files.delete(p);
+          Files.createSymbolicLink(p, p.getParent().relativize(root.resolve(target.toString().substring(1))));
+        }
+      } else if (p.getFileName().toString().equals("Makefile") && p.getParent().getParent().endsWith("usr/src")
+          && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+        String text = Files.readString(p, StandardCharsets.UTF_8);
+        String fixed = text.replaceAll("(?m)^include /usr/", "include " + root.toString().replace("\\", "/") + "/usr/");
+        if (!fixed.equals(text)) {
+          Files.writeString(p, fixed, StandardCharsets.UTF_8);
+        }
+      }
+    }
+  }
+
+  private static Path limeSource(Path root, Path dir) throws IOException {
+    Path src;
+    try (Stream<Path> s = Files.list(root.resolve("usr/src"))) {
+      src = s.filter(p -> p.getFileName().toString().startsWith("lime-forensics-")).findFirst()
+          .orElseThrow(() -> new HostException("Failed to build LiME: lime-forensics-dkms holds no usr/src/lime-forensics-*"));
+    }
+    Path copy = fresh(dir.resolve("lime-src"));
+    Path target = copy.resolve(src.getFileName());
+    Files.createDirectories(target);
+    try (Stream<Path> s = Files.list(src)) {
+      for (Path f : s.toList()) {
+        if (Files.isRegularFile(f)) {
+          Files.copy(f, target.resolve(f.getFileName()));
+        }
+      }
+    }
+    return target;
+  }
+
+  /**
+   * {@code OUT/lime-source.tar.gz}: the LiME source the module was built from, for {@code acquire
+   * memory --allow-build-on-host} (the only case where a host compiles anything).
+   */
+  private static void source(Path limeSrc, Path outDir, Path dir, Path log) throws IOException {
+    Path clean = fresh(dir.resolve("lime-source")).resolve(limeSrc.getFileName());
+    Files.createDirectories(clean);
+    for (String f : List.of("Makefile", "main.c", "tcp.c", "disk.c", "hash.c", "deflate.c", "lime.h")) {
+      if (Files.isRegularFile(limeSrc.resolve(f))) {
+        Files.copy(limeSrc.resolve(f), clean.resolve(f));
+      }
+    }
+    Path tgz = outDir.resolve(ModuleLibrary.SOURCE_FILE);
+    Proc.run(List.of("tar", "--sort=name", "--owner=0", "--group=0", "--numeric-owner", "--mtime=@0", "-czf", tgz.toString(), "-C",
+        clean.getParent().toString(), clean.getFileName().toString()), dir, log, Map.of("GZIP", "-n"), 5 * MINUTES);
+    Files.writeString(outDir.resolve(ModuleLibrary.SOURCE_FILE + ".sha256"),
+        Sha256.digest(Files.readAllBytes(tgz)).hex() + "  " + ModuleLibrary.SOURCE_FILE + "\n", StandardCharsets.US_ASCII);
+  }
+
+  /** gcc-N where N is the major version the kernel was built with (kbuild refuses another). */
+  private static String compiler(Path headers) throws IOException {
+    for (String name : List.of(".config", "include/config/auto.conf")) {
+      Path f = headers.resolve(name);
+      if (Files.isRegularFile(f)) {
+        Matcher m = CC_TEXT.matcher(Files.readString(f, StandardCharsets.UTF_8));
+        if (m.find()) {
+          String cc = "gcc-" + m.group(1);
+          if (!onPath(cc)) {
+            throw new HostException("Failed to build LiME: the kernel was built with " + cc + ", which is not installed (apt-get install " + cc + ")");
+          }
+          return cc;
+        }
+      }
+    }
+    return "gcc";
+  }
+
+  private static boolean onPath(String tool) {
+    for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+      if (!d.isEmpty() && Files.isExecutable(Path.of(d, tool))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Path fresh(Path dir) throws IOException {
+    if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      try (Stream<Path> s = Files.walk(dir)) {
+        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+    return Files.createDirectories(dir);
+  }
+
+  private static List<String> cmd(String a, String b, String c, List<String> rest) {
+    List<String> out = new ArrayList<>(List.of(a, b, c));
+    out.addAll(rest);
+    return out;
+  }
+}

@@ -1,0 +1,148 @@
+package io.custody.lime;
+
+import io.custody.evidence.InvalidInputException;
+import io.custody.evidence.Sha256;
+import io.custody.lime.ssm.S3Gateway;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The LiME module library in S3: {@code lime/<release>/lime.ko}, {@code lime.ko.sha256} (sha256sum
+ * format) and, when the build made one, {@code build.json}. A capture hands the host a presigned GET
+ * of the module for its kernel together with the SHA-256 recorded here, which the host checks before
+ * insmod.
+ */
+public final class ModuleLibrary {
+
+  public static final String PREFIX = "lime/";
+  /** The LiME source archive {@code lime build} leaves beside the modules. */
+  public static final String SOURCE_FILE = "lime-source.tar.gz";
+  /** Where the source archive lives in the library. */
+  public static final String SOURCE_KEY = PREFIX + "source/" + SOURCE_FILE;
+
+  private final S3Gateway s3;
+  private final String bucket;
+
+  public ModuleLibrary(S3Gateway s3, String bucket) {
+    this.s3 = s3;
+    this.bucket = bucket;
+  }
+
+  /** A module in the library. */
+  public record Entry(KernelRelease release, Sha256 sha256, String key) {}
+
+  public static String moduleKey(KernelRelease r) {
+    return PREFIX + r.value() + "/lime.ko";
+  }
+
+  /**
+   * Uploads every {@code DIR/<release>/lime.ko} (as {@code lime build} lays them out), or {@code
+   * DIR/lime.ko} alone, after checking that its vermagic names its release.
+   *
+   * @throws InvalidInputException when there is no module or one does not match its folder or hash file
+   */
+  public List<Entry> publish(Path dir) {
+    List<Path> kos = new ArrayList<>();
+    if (Files.isRegularFile(dir.resolve("lime.ko"))) {
+      kos.add(dir.resolve("lime.ko"));
+    }
+    if (Files.isDirectory(dir)) {
+      try (Stream<Path> s = Files.list(dir)) {
+        s.sorted().map(p -> p.resolve("lime.ko")).filter(Files::isRegularFile).forEach(kos::add);
+      } catch (IOException e) {
+        throw new InvalidInputException("Failed to list '" + dir + "': " + e.getMessage(), e);
+      }
+    }
+    if (kos.isEmpty()) {
+      throw new InvalidInputException("Failed to publish LiME modules from '" + dir + "': no lime.ko in it or in its <release>/ folders");
+    }
+    List<Entry> out = new ArrayList<>();
+    for (Path ko : kos) {
+      out.add(publishOne(ko, !ko.getParent().equals(dir)));
+    }
+    publishSource(dir);
+    return out;
+  }
+
+  /** The LiME source archive, when {@code dir} has one (checked against its hash file). */
+  private void publishSource(Path dir) {
+    Path tgz = dir.resolve(SOURCE_FILE);
+    if (!Files.isRegularFile(tgz)) {
+      return;
+    }
+    try {
+      byte[] b = Files.readAllBytes(tgz);
+      Sha256 sha = Sha256.digest(b);
+      Path shaFile = dir.resolve(SOURCE_FILE + ".sha256");
+      if (Files.isRegularFile(shaFile) && !Sha256.parse(Files.readString(shaFile, StandardCharsets.US_ASCII).trim().split("\\s+")[0]).equals(sha)) {
+        throw new InvalidInputException("Failed to publish '" + tgz + "': its SHA-256 differs from " + shaFile.getFileName());
+      }
+      s3.putObject(bucket, SOURCE_KEY, b, "application/gzip");
+      s3.putObject(bucket, SOURCE_KEY + ".sha256", (sha.hex() + "  " + SOURCE_FILE + "\n").getBytes(StandardCharsets.US_ASCII), "text/plain");
+    } catch (IOException e) {
+      throw new InvalidInputException("Failed to publish '" + tgz + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** The LiME source archive in the library and its SHA-256, if one was published. */
+  public Optional<Sha256> source() {
+    return s3.getSmall(bucket, SOURCE_KEY + ".sha256", 4096)
+        .map(b -> Sha256.parse(new String(b, StandardCharsets.US_ASCII).trim().split("\\s+")[0]));
+  }
+
+  private Entry publishOne(Path ko, boolean inReleaseFolder) {
+    LimeModule m = LimeModule.read(ko);
+    if (inReleaseFolder && !ko.getParent().getFileName().toString().equals(m.release().value())) {
+      throw new InvalidInputException("Failed to publish '" + ko + "': built for kernel " + m.release() + ", not for its folder's name");
+    }
+    Path shaFile = ko.resolveSibling("lime.ko.sha256");
+    try {
+      if (Files.isRegularFile(shaFile)) {
+        String recorded = Files.readString(shaFile, StandardCharsets.US_ASCII).trim().split("\\s+")[0];
+        if (!Sha256.parse(recorded).equals(m.sha256())) {
+          throw new InvalidInputException("Failed to publish '" + ko + "': its SHA-256 is " + m.sha256() + ", lime.ko.sha256 says " + recorded);
+        }
+      }
+      String key = moduleKey(m.release());
+      s3.putObject(bucket, key, Files.readAllBytes(ko), "application/octet-stream");
+      s3.putObject(bucket, key + ".sha256", (m.sha256().hex() + "  lime.ko\n").getBytes(StandardCharsets.US_ASCII), "text/plain");
+      Path build = ko.resolveSibling("build.json");
+      if (Files.isRegularFile(build) && Files.size(build) < (1 << 20)) {
+        s3.putObject(bucket, PREFIX + m.release().value() + "/build.json", Files.readAllBytes(build), "application/json");
+      }
+      return new Entry(m.release(), m.sha256(), key);
+    } catch (IOException e) {
+      throw new InvalidInputException("Failed to publish '" + ko + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** Every module in the library, with the SHA-256 its hash file records. */
+  public List<Entry> list() {
+    List<Entry> out = new ArrayList<>();
+    for (String key : s3.listKeys(bucket, PREFIX)) {
+      String[] parts = key.split("/");
+      if (parts.length != 3 || !parts[2].equals("lime.ko.sha256")) {
+        continue;
+      }
+      KernelRelease r;
+      try {
+        r = KernelRelease.of(parts[1]);
+      } catch (InvalidInputException e) {
+        continue;
+      }
+      Optional<byte[]> sha = s3.getSmall(bucket, key, 4096);
+      if (sha.isEmpty()) {
+        continue;
+      }
+      String hex = new String(sha.get(), StandardCharsets.US_ASCII).trim().split("\\s+")[0];
+      out.add(new Entry(r, Sha256.parse(hex), moduleKey(r)));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,99 @@
+package io.custody.lime.capture;
+
+import io.custody.evidence.Sha256;
+import io.custody.lime.KernelRelease;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * The capture plan the host fetches through a presigned GET: a small text file that the host
+ * script reads with awk. It holds presigned URLs, so it is never logged or printed; the custody log
+ * records its SHA-256, which the host checks too.
+ *
+ * <pre>
+ * custody-lime-plan 1
+ * port 45123
+ * part_size 16777216
+ * parts 80
+ * compress none
+ * module 6.1.0-26-amd64 &lt;sha256&gt; &lt;url&gt;
+ * lime_source &lt;sha256&gt; &lt;url&gt;     (only with --allow-build-on-host)
+ * part 1 &lt;url&gt;
+ * …
+ * </pre>
+ */
+final class CapturePlan {
+
+  /** S3 allows 10,000 parts; some are kept free for an instance with more RAM than its type says. */
+  static final int MAX_PARTS = 9_000;
+
+  private final byte[] bytes;
+  private final int parts;
+
+  private CapturePlan(byte[] bytes, int parts) {
+    this.bytes = bytes;
+    this.parts = parts;
+  }
+
+  /** A published module and the presigned GET of it. */
+  record Module(KernelRelease release, Sha256 sha256, URI url) {}
+
+  /** The LiME source archive a host may compile when it has no module (only with --allow-build-on-host). */
+  record Source(Sha256 sha256, URI url) {}
+
+  static CapturePlan of(int port, long partSize, int parts, List<Module> modules, IntFunction<URI> partUrl) {
+    return of(port, partSize, parts, Transport.NONE, modules, null, partUrl);
+  }
+
+  static CapturePlan of(int port, long partSize, int parts, Transport transport, List<Module> modules, Source source, IntFunction<URI> partUrl) {
+    StringBuilder sb = new StringBuilder("custody-lime-plan 1\n");
+    sb.append("port ").append(port).append('\n');
+    sb.append("part_size ").append(partSize).append('\n');
+    sb.append("parts ").append(parts).append('\n');
+    sb.append("compress ").append(transport.label()).append('\n');
+    for (Module m : modules) {
+      sb.append("module ").append(m.release()).append(' ').append(m.sha256().hex()).append(' ').append(m.url()).append('\n');
+    }
+    if (source != null) {
+      sb.append("lime_source ").append(source.sha256().hex()).append(' ').append(source.url()).append('\n');
+    }
+    for (int i = 1; i <= parts; i++) {
+      sb.append("part ").append(i).append(' ').append(partUrl.apply(i)).append('\n');
+    }
+    return new CapturePlan(sb.toString().getBytes(StandardCharsets.US_ASCII), parts);
+  }
+
+  /**
+   * The part size for {@code ramBytes}: at least {@code wanted}, grown to whole MiB so the capture
+   * fits in {@link #MAX_PARTS} parts.
+   */
+  static long partSize(long ramBytes, long wanted) {
+    long need = (expectedBytes(ramBytes) + MAX_PARTS - 1) / MAX_PARTS;
+    long mib = 1L << 20;
+    return Math.max(wanted, (need + mib - 1) / mib * mib);
+  }
+
+  /** Parts to presign: the instance type's RAM plus 10 % and 64 MiB of headroom (LiME headers, RAM the type understates). */
+  static int parts(long ramBytes, long partSize) {
+    long n = (expectedBytes(ramBytes) + partSize - 1) / partSize;
+    return (int) Math.min(Math.max(n, 1), 10_000);
+  }
+
+  private static long expectedBytes(long ramBytes) {
+    return ramBytes + ramBytes / 10 + (64L << 20);
+  }
+
+  byte[] bytes() {
+    return bytes.clone();
+  }
+
+  int parts() {
+    return parts;
+  }
+
+  Sha256 sha256() {
+    return Sha256.digest(bytes);
+  }
+}

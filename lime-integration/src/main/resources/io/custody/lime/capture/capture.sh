@@ -1,0 +1,256 @@
+#!/bin/sh
+# Custody-LiMECapture: captures this host's RAM with LiME for a forensic workstation.
+# POSIX sh with busybox or coreutils, curl or GNU wget. Needs no credentials: it only uses the
+# presigned URLs of its plan. Writes nothing to disk (parts live in a tmpfs, i.e. RAM), compiles
+# nothing, always unloads the module, and reports through S3 (result.json), not through stdout.
+set -uf
+umask 077
+PATH=$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+PLAN_URL='{{ PlanUrl }}'
+PLAN_SHA256='{{ PlanSha256 }}'
+RESULT_URL='{{ ResultUrl }}'
+STAGE=preflight
+STATUS=failed
+ERROR=''
+W=''
+LOADED=''
+INSMOD_PID=''
+HASH_PID=''
+REL=''
+BYTES=0
+SHA=''
+MOD_SHA=''
+RMMOD='not-loaded'
+INSMOD_RC=''
+HTTP=''
+READER=''
+PORT=''
+PART_SIZE=''
+COMPRESS=''
+T_START=$(cut -d' ' -f1 /proc/uptime)
+T_LOADED=''
+T_CAPTURED=''
+UTC_START=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+
+up() { cut -d' ' -f1 /proc/uptime; }
+say() { echo "custody-lime: $*"; }
+fail() { ERROR="$*"; say "FAILED ($STAGE): $*" >&2; exit 1; }
+# JSON string body: control characters dropped, backslash and quote escaped.
+js() { printf '%s' "$1" | tr -d '\000-\037' | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g'; }
+pause() { sleep 0.2 2>/dev/null || sleep 1; }
+
+http_get() { # URL FILE
+  if [ "$HTTP" = curl ]; then curl -q -sS -f --connect-timeout 20 --max-time 600 -o "$2" "$1"
+  else wget -q -T 60 -O "$2" "$1"; fi
+}
+http_put() { # FILE URL HEADERS
+  if [ "$HTTP" = curl ]; then curl -q -sS -f --connect-timeout 20 --max-time 1800 -T "$1" -D "$3" -o /dev/null "$2"
+  else wget -q -T 600 --method=PUT --body-file="$1" --server-response -O /dev/null "$2" 2>"$3"; fi
+}
+etag_of() { sed -n 's/^ *[Ee][Tt][Aa][Gg]: *//p' "$1" | tr -d '\r" ' | head -n 1; }
+
+write_result() {
+  [ -n "$W" ] && [ -d "$W" ] || return 1
+  r="$W/result.json"
+  {
+    printf '{\n  "format": "custody-lime-result/1",\n  "status": "%s",\n  "stage": "%s",\n  "error": "%s",\n' "$STATUS" "$STAGE" "$(js "$ERROR")"
+    printf '  "kernel_release": "%s",\n  "uname": "%s",\n  "proc_version": "%s",\n' "$(js "$REL")" "$(js "$(uname -a 2>/dev/null)")" "$(js "$(cat /proc/version 2>/dev/null)")"
+    printf '  "lockdown": "%s",\n  "sig_enforce": "%s",\n' "$(js "$(cat /sys/kernel/security/lockdown 2>/dev/null)")" "$(js "$(cat /sys/module/module/parameters/sig_enforce 2>/dev/null)")"
+    printf '  "mem_total_kb": %s,\n  "mem_available_kb": %s,\n' "$(awk '$1=="MemTotal:"{print $2}' /proc/meminfo)" "$(awk '$1=="MemAvailable:"{print $2}' /proc/meminfo)"
+    printf '  "module_sha256": "%s",\n  "module_built_on_host": "%s",\n  "http": "%s",\n  "reader": "%s",\n  "port": "%s",\n  "part_size": "%s",\n' "$MOD_SHA" "${BUILT:-no}" "$HTTP" "$READER" "$PORT" "$PART_SIZE"
+    printf '  "insmod_rc": "%s",\n  "rmmod": "%s",\n  "compression": "%s",\n  "bytes": %s,\n  "sha256": "%s",\n' "$INSMOD_RC" "$RMMOD" "${COMPRESS:-none}" "$BYTES" "$SHA"
+    printf '  "parts": ['
+    sep=''
+    if [ -f "$W/parts" ]; then
+      sort -n "$W/parts" | while read -r n e s; do printf '%s\n    {"number": %s, "etag": "%s", "size": %s}' "$sep" "$n" "$(js "$e")" "$s"; sep=','; done
+    fi
+    printf '\n  ],\n  "iomem_system_ram": ['
+    sep=''
+    awk -F' : ' '$0 !~ /^[ \t]/ && $2 == "System RAM" {print $1}' /proc/iomem 2>/dev/null | while read -r range; do
+      printf '%s"%s"' "$sep" "$(js "$range")"; sep=', '
+    done
+    printf '],\n  "utc_start": "%s",\n  "utc_end": "%s",\n' "$UTC_START" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    printf '  "uptime": {"start": "%s", "module_loaded": "%s", "captured": "%s", "end": "%s"}\n}\n' "$T_START" "$T_LOADED" "$T_CAPTURED" "$(up)"
+  } > "$r"
+  http_put "$r" "$RESULT_URL" "$W/result.hdr"
+}
+
+cleanup() {
+  rc=$?
+  trap '' EXIT INT TERM HUP
+  [ -n "$INSMOD_PID" ] && kill "$INSMOD_PID" 2>/dev/null
+  [ -n "$HASH_PID" ] && kill "$HASH_PID" 2>/dev/null
+  if grep -q '^lime ' /proc/modules 2>/dev/null; then
+    if rmmod lime 2>/dev/null; then RMMOD=unloaded; else RMMOD=failed; fi
+  elif [ -n "$LOADED" ]; then
+    RMMOD=unloaded
+  fi
+  [ "$RMMOD" = failed ] && { STATUS=failed; ERROR="${ERROR:+$ERROR; }could not unload the lime module"; }
+  if ! write_result; then say "could not upload result.json" >&2; rc=1; fi
+  [ -n "$W" ] && rm -rf "$W"
+  say "status $STATUS, $BYTES bytes, module $RMMOD"
+  [ "$STATUS" = ok ] && exit 0
+  exit $(( rc == 0 ? 1 : rc ))
+}
+trap cleanup EXIT
+trap 'ERROR="${ERROR:-interrupted}"; exit 1' INT TERM HUP
+
+# ---- preflight: tools, RAM-backed scratch folder, plan, kernel, lockdown, memory ----
+if command -v curl >/dev/null 2>&1; then HTTP=curl
+elif wget --help 2>&1 | grep -q -- '--body-file'; then HTTP=wget
+else fail "needs curl or GNU wget"; fi
+for d in /dev/shm /run /tmp; do
+  if awk -v d="$d" '$2 == d && ($3 == "tmpfs" || $3 == "ramfs") {f=1} END {exit !f}' /proc/mounts; then
+    W=$(mktemp -d "$d/custody-lime.XXXXXX") && break
+  fi
+done
+[ -n "$W" ] || fail "no tmpfs to hold parts in RAM (/dev/shm, /run, /tmp); refusing to write to disk"
+[ "$(id -u)" = 0 ] || fail "must run as root"
+http_get "$PLAN_URL" "$W/plan" || fail "could not fetch the capture plan"
+[ "$(sha256sum "$W/plan" | cut -c1-64)" = "$PLAN_SHA256" ] || fail "the capture plan does not have the expected SHA-256"
+head -n 1 "$W/plan" | grep -qx 'custody-lime-plan 1' || fail "unknown capture plan format"
+PORT=$(awk '$1 == "port" {print $2; exit}' "$W/plan")
+PART_SIZE=$(awk '$1 == "part_size" {print $2; exit}' "$W/plan")
+case "$PORT" in ''|*[!0-9]*) fail "bad port in plan" ;; esac
+case "$PART_SIZE" in ''|*[!0-9]*) fail "bad part size in plan" ;; esac
+COMPRESS=$(awk '$1 == "compress" {print $2; exit}' "$W/plan")
+case "${COMPRESS:=none}" in none) ;; gzip) command -v gzip >/dev/null 2>&1 || fail "missing tool: gzip" ;; *) fail "bad compression in plan" ;; esac
+REL=$(uname -r)
+case "$REL" in ''|*[!A-Za-z0-9._+-]*) fail "unexpected kernel release" ;; esac
+if [ -r /sys/kernel/security/lockdown ] && ! grep -q '\[none\]' /sys/kernel/security/lockdown; then
+  fail "kernel lockdown is on ($(cat /sys/kernel/security/lockdown)): unsigned modules cannot be loaded"
+fi
+if [ "$(cat /sys/module/module/parameters/sig_enforce 2>/dev/null)" = Y ]; then
+  fail "module signature enforcement is on (Secure Boot or module.sig_enforce=1): LiME cannot be loaded"
+fi
+grep -q '^lime ' /proc/modules 2>/dev/null && fail "a lime module is already loaded"
+for t in insmod rmmod sha256sum dd tee mkfifo awk; do command -v "$t" >/dev/null 2>&1 || fail "missing tool: $t"; done
+dd if=/dev/zero of=/dev/null bs=1 count=1 iflag=fullblock 2>/dev/null || fail "dd does not support iflag=fullblock"
+avail=$(awk '$1 == "MemAvailable:" {print $2}' /proc/meminfo)
+need=$(( (PART_SIZE * 2 + 67108864) / 1024 ))
+[ "${avail:-0}" -ge "$need" ] || fail "not enough free memory: ${avail} kB available, ${need} kB needed for two parts"
+porthex=$(printf '%04X' "$PORT")
+grep -q ":$porthex 00000000:0000 0A" /proc/net/tcp 2>/dev/null && fail "port $PORT is already in use"
+if command -v bash >/dev/null 2>&1; then READER=bash
+elif command -v nc >/dev/null 2>&1; then READER=nc
+elif busybox nc 2>&1 | grep -q -i usage; then READER='busybox nc'
+else fail "needs bash or nc to read the LiME stream"; fi
+
+# ---- module: the one built for exactly this kernel, checked by hash before insmod ----
+STAGE=module
+BUILT=no
+# Only with --allow-build-on-host (a lime_source line in the plan): compile LiME here, in the RAM
+# folder, against this host's own kernel headers, when the library has no module for this kernel.
+build_on_host() { # SHA URL
+  kb="/lib/modules/$REL/build"
+  [ -f "$kb/Makefile" ] || fail "no module for kernel $REL, and no kernel headers at $kb to build one on the host"
+  command -v make >/dev/null 2>&1 && { command -v cc >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1; } \
+    || fail "no module for kernel $REL, and no make and C compiler to build one on the host"
+  http_get "$2" "$W/lime-source.tar.gz" || fail "could not fetch the LiME source"
+  [ "$(sha256sum "$W/lime-source.tar.gz" | cut -c1-64)" = "$1" ] || fail "the LiME source does not have the expected SHA-256"
+  mkdir "$W/src" && tar -xzf "$W/lime-source.tar.gz" -C "$W/src" || fail "could not unpack the LiME source"
+  src=$(find "$W/src" -name main.c | head -n 1); src=${src%/main.c}
+  [ -n "$src" ] || fail "the LiME source holds no main.c"
+  STAGE=build
+  TMPDIR="$W" make -C "$kb" M="$src" modules > "$W/build.log" 2>&1 || fail "building LiME on the host failed: $(tail -n 3 "$W/build.log" | tr -d '\000-\037' | head -c 300)"
+  cp "$src/lime.ko" "$W/lime.ko" || fail "the build made no lime.ko"
+  rm -rf "$W/src"
+  BUILT=yes
+  MOD_SHA=$(sha256sum "$W/lime.ko" | cut -c1-64)
+}
+set -- $(awk -v r="$REL" '$1 == "module" && $2 == r {print $3, $4; exit}' "$W/plan")
+if [ $# -eq 2 ]; then
+  http_get "$2" "$W/lime.ko" || fail "could not fetch the LiME module for $REL"
+  MOD_SHA=$(sha256sum "$W/lime.ko" | cut -c1-64)
+  [ "$MOD_SHA" = "$1" ] || fail "the LiME module does not have the expected SHA-256"
+else
+  set -- $(awk '$1 == "lime_source" {print $2, $3; exit}' "$W/plan")
+  [ $# -eq 2 ] || fail "no LiME module for kernel $REL in the module library"
+  build_on_host "$1" "$2"
+fi
+
+# ---- capture: LiME serves the dump on loopback; it is cut into parts in RAM and uploaded ----
+STAGE=capture
+# timeout=0: a blocked socket (a part being uploaded) must not make LiME zero-fill the rest of a range.
+insmod "$W/lime.ko" "path=tcp:$PORT" localhostonly=1 format=lime timeout=0 2>"$W/insmod.err" &
+INSMOD_PID=$!
+i=0
+until grep -q ":$porthex 00000000:0000 0A" /proc/net/tcp 2>/dev/null; do
+  kill -0 "$INSMOD_PID" 2>/dev/null || { wait "$INSMOD_PID"; INSMOD_PID=''; fail "insmod failed: $(tr -d '\000-\037' < "$W/insmod.err" | head -c 300)"; }
+  i=$((i + 1)); [ "$i" -gt 600 ] && fail "LiME did not listen on 127.0.0.1:$PORT"
+  pause
+done
+LOADED=yes
+T_LOADED=$(up)
+say "LiME listening on 127.0.0.1:$PORT, kernel $REL"
+
+read_stream() {
+  case "$READER" in
+    bash) bash -c 'exec cat < "/dev/tcp/127.0.0.1/$1"' sh "$PORT" ;;
+    nc) nc 127.0.0.1 "$PORT" < /dev/null ;;
+    *) busybox nc 127.0.0.1 "$PORT" < /dev/null ;;
+  esac
+}
+
+put_part() { # NUMBER SIZE URL
+  t=0
+  while [ "$t" -lt 3 ]; do
+    t=$((t + 1))
+    if http_put "$W/part.$1" "$3" "$W/part.$1.hdr"; then
+      e=$(etag_of "$W/part.$1.hdr")
+      if [ -n "$e" ]; then echo "$1 $e $2" >> "$W/parts"; rm -f "$W/part.$1" "$W/part.$1.hdr"; return 0; fi
+    fi
+    sleep "$t"
+  done
+  echo "part $1 could not be uploaded" > "$W/upload.err"
+  return 1
+}
+
+# Reads stdin in parts of PART_SIZE into RAM; at most two parts exist at once (one uploading).
+# The part URLs are read in order with the shell's own read: no process per part for that.
+upload_parts() {
+  n=0
+  pid=''
+  exec 4< "$W/part-urls"
+  while :; do
+    n=$((n + 1))
+    dd of="$W/part.$n" bs="$PART_SIZE" count=1 iflag=fullblock 2>/dev/null || { echo "reading the stream failed" > "$W/upload.err"; return 1; }
+    sz=$(wc -c < "$W/part.$n")
+    if [ "$sz" -eq 0 ]; then rm -f "$W/part.$n"; break; fi
+    url=''
+    read -r kw pn url <&4 || url=''
+    [ -n "$url" ] && [ "$kw" = part ] && [ "$pn" = "$n" ] || { echo "the stream is larger than the plan's parts (part $n)" > "$W/upload.err"; return 1; }
+    if [ -n "$pid" ]; then wait "$pid" || return 1; fi
+    put_part "$n" "$sz" "$url" &
+    pid=$!
+    [ "$sz" -lt "$PART_SIZE" ] && break
+  done
+  if [ -n "$pid" ]; then wait "$pid" || return 1; fi
+  return 0
+}
+
+grep '^part ' "$W/plan" > "$W/part-urls"
+mkfifo "$W/hash.fifo"
+sha256sum < "$W/hash.fifo" > "$W/sha256" &
+HASH_PID=$!
+# The hash is over the raw LiME stream; with compression the parts are slices of one gzip stream.
+if [ "$COMPRESS" = gzip ]; then
+  read_stream | tee "$W/hash.fifo" | gzip -1 -c | upload_parts
+else
+  read_stream | tee "$W/hash.fifo" | upload_parts
+fi
+up_rc=$?
+wait "$INSMOD_PID"
+INSMOD_RC=$?
+INSMOD_PID=''
+wait "$HASH_PID"
+HASH_PID=''
+T_CAPTURED=$(up)
+[ "$up_rc" -eq 0 ] || fail "$(cat "$W/upload.err" 2>/dev/null || echo upload failed)"
+[ "$INSMOD_RC" -eq 0 ] || fail "LiME failed: $(tr -d '\000-\037' < "$W/insmod.err" | head -c 300)"
+BYTES=$(awk '{s += $3} END {printf "%d", s}' "$W/parts")
+SHA=$(cut -c1-64 "$W/sha256")
+[ "$BYTES" -gt 0 ] || fail "LiME sent no data"
+STAGE=done
+STATUS=ok
+say "captured $BYTES bytes in $(wc -l < "$W/parts") parts, sha256 $SHA"

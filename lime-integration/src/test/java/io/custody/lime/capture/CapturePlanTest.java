@@ -1,0 +1,46 @@
+package io.custody.lime.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.custody.evidence.Sha256;
+import io.custody.lime.KernelRelease;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CapturePlanTest {
+
+  static final long GIB = 1L << 30;
+
+  @Test
+  void partSize_smallInstance_keepsWanted() {
+    assertThat(CapturePlan.partSize(GIB, 16L << 20)).isEqualTo(16L << 20);
+  }
+
+  @Test
+  void partSize_hugeInstance_grownToFitS3PartLimit() {
+    long ram = 768 * GIB;
+    long size = CapturePlan.partSize(ram, 16L << 20);
+    assertThat(size % (1 << 20)).isZero();
+    assertThat(CapturePlan.parts(ram, size)).isLessThanOrEqualTo(CapturePlan.MAX_PARTS);
+    assertThat((long) CapturePlan.parts(ram, size) * size).isGreaterThanOrEqualTo(ram + ram / 10);
+  }
+
+  @Test
+  void parts_coverRamWithHeadroom() {
+    int n = CapturePlan.parts(GIB, 16L << 20);
+    assertThat((long) n * (16L << 20)).isGreaterThanOrEqualTo(GIB + GIB / 10 + (64L << 20));
+  }
+
+  @Test
+  void of_textTheHostScriptReads() {
+    CapturePlan p = CapturePlan.of(45000, 16L << 20, 3,
+        List.of(new CapturePlan.Module(KernelRelease.of("6.1.0-26-amd64"), Sha256.digest(new byte[1]), URI.create("http://s3/lime/6.1.0-26-amd64/lime.ko?X=1"))),
+        n -> URI.create("http://s3/part?partNumber=" + n));
+    String text = new String(p.bytes(), StandardCharsets.US_ASCII);
+    assertThat(text).startsWith("custody-lime-plan 1\nport 45000\npart_size 16777216\nparts 3\ncompress none\nmodule 6.1.0-26-amd64 ");
+    assertThat(text).endsWith("part 1 http://s3/part?partNumber=1\npart 2 http://s3/part?partNumber=2\npart 3 http://s3/part?partNumber=3\n");
+    assertThat(p.sha256()).isEqualTo(Sha256.digest(p.bytes()));
+  }
+}

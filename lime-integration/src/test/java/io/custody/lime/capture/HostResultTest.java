@@ -1,0 +1,57 @@
+package io.custody.lime.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.custody.evidence.InvalidInputException;
+import io.custody.lime.PhysRange;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class HostResultTest {
+
+  static final String OK = """
+      {"format": "custody-lime-result/1", "status": "ok", "stage": "done", "error": "", "kernel_release": "6.1.0-56-amd64",
+       "uname": "Linux h 6.1.0-56-amd64", "proc_version": "Linux version 6.1.0-56-amd64", "lockdown": "[none] integrity", "sig_enforce": "N",
+       "mem_total_kb": 246000, "mem_available_kb": 160000, "module_sha256": "%s", "http": "curl", "reader": "bash", "port": "4444",
+       "part_size": "16777216", "insmod_rc": "0", "rmmod": "unloaded", "bytes": 20971552, "sha256": "%s",
+       "parts": [
+         {"number": 1, "etag": "0123456789abcdef0123456789abcdef", "size": 16777216},
+         {"number": 2, "etag": "fedcba9876543210fedcba9876543210", "size": 4194336}
+       ],
+       "iomem_system_ram": ["00001000-0009ffff", "00100000-00ffffff"],
+       "utc_start": "2026-01-01T00:00:00Z", "utc_end": "2026-01-01T00:01:00Z",
+       "uptime": {"start": "4.1", "module_loaded": "5.0", "captured": "50.2", "end": "51.0"}}
+      """.formatted("a".repeat(64), "b".repeat(64));
+
+  static HostResult parse(String json) {
+    return HostResult.parse(json.getBytes(StandardCharsets.UTF_8), "result.json");
+  }
+
+  @Test
+  void parse_scriptOutput_fieldsChecked() {
+    HostResult r = parse(OK);
+    assertThat(r.ok()).isTrue();
+    assertThat(r.streamSha256().hex()).isEqualTo("b".repeat(64));
+    assertThat(r.checkedParts()).hasSize(2);
+    assertThat(r.systemRam()).containsExactly(new PhysRange(0x1000, 0x9ffff), new PhysRange(0x100000, 0xffffff));
+  }
+
+  @Test
+  void parse_hostileInput_refused() {
+    assertThatThrownBy(() -> parse("{\"format\": \"other\"}")).isInstanceOf(InvalidInputException.class).hasMessageContaining("unknown format");
+    assertThatThrownBy(() -> parse("{\"format\": \"custody-lime-result/1\", \"format\": \"x\"}")).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> parse("[1,2")).isInstanceOf(InvalidInputException.class).hasMessageContaining("offset");
+    assertThatThrownBy(() -> parse(OK.replace("\"number\": 2", "\"number\": 3")).checkedParts()).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> parse(OK.replace("fedcba9876543210fedcba9876543210", "../../etc")).checkedParts()).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> parse(OK.replace("00100000-00ffffff", "00100000-00ffffff; rm")).systemRam()).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> parse(OK.replace("\"sha256\": \"" + "b".repeat(64), "\"sha256\": \"" + "z".repeat(64))).streamSha256())
+        .isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
+  void printableError_controlCharactersEscaped() {
+    HostResult r = parse(OK.replace("\"error\": \"\"", "\"error\": \"bad\\u001b[31m\""));
+    assertThat(r.printableError()).isEqualTo("bad\\u001b[31m");
+  }
+}

@@ -1,0 +1,228 @@
+package io.custody.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.custody.evidence.HashAlgorithm;
+import io.custody.evidence.Sha256;
+import io.custody.evidence.custody.Acquisitions;
+import io.custody.evidence.internal.Json;
+import io.custody.evidence.testing.MotoServer;
+import io.custody.evidence.testing.Run;
+import io.custody.evidence.workspace.CaseStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * Real memory, end to end: a Debian kernel boots in QEMU (TCG) with the lime.ko that {@code custody
+ * lime build} made; {@code custody acquire memory} sends the Custody-LiMECapture document through
+ * the emulator's SSM; {@link SsmAgentEmulator} runs the document's own script in the guest, which
+ * uploads through presigned URLs to the emulator's S3 on the host's loopback. The captured dump must
+ * pass {@code custody lime inspect} against the guest's /proc/iomem, have equal host and workstation
+ * SHA-256, and open in Volatility 3, whose banners plugin finds the guest kernel's banner.
+ */
+@ExtendWith(MotoServer.class)
+class MemoryCaptureIT {
+
+  static final String BUCKET = "forensic-captures";
+
+  @TempDir Path tmp;
+
+  @Test
+  void acquireMemory_realGuest_completeVerifiedAndReadableByVolatility() throws Exception {
+    LimeGuest guest = LimeGuest.ensure();
+    String endpoint = MotoServer.endpoint().toString();
+    var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create(MotoServer.ACCESS_KEY, MotoServer.SECRET_KEY));
+    String instanceId;
+    try (S3Client s3 = S3Client.builder().region(Region.US_EAST_1).credentialsProvider(creds).endpointOverride(MotoServer.endpoint()).forcePathStyle(true).build();
+        Ec2Client ec2 = Ec2Client.builder().region(Region.US_EAST_1).credentialsProvider(creds).endpointOverride(MotoServer.endpoint()).build()) {
+      s3.createBucket(b -> b.bucket(BUCKET));
+      String ami = ec2.describeImages(b -> b.owners("amazon")).images().get(0).imageId();
+      instanceId = ec2.runInstances(b -> b.imageId(ami).instanceType("t3.micro").minCount(1).maxCount(1)).instances().get(0).instanceId();
+    }
+    Path home = tmp.resolve("home");
+    Cli cli = new Cli(home).env("AWS_ACCESS_KEY_ID", MotoServer.ACCESS_KEY).env("AWS_SECRET_ACCESS_KEY", MotoServer.SECRET_KEY)
+        .env("AWS_REGION", MotoServer.REGION).env("AWS_EC2_METADATA_DISABLED", "true");
+    ok(cli.custody("lime", "publish", "--bucket", BUCKET, guest.modules().toString(), "--endpoint-url", endpoint));
+    ok(cli.custody("lime", "install-document", "--endpoint-url", endpoint));
+    ok(cli.custody("case", "open", "IR-MEM", "--examiner", "Jane Doe"));
+
+    SsmAgentEmulator agent;
+    Thread agentThread;
+    try (SsmClient ssm = SsmClient.builder().region(Region.US_EAST_1).credentialsProvider(creds).endpointOverride(MotoServer.endpoint()).build()) {
+      agent = new SsmAgentEmulator(ssm, instanceId, guest, tmp.resolve("job"), Map.of("RELAY_PORTS", Integer.toString(MotoServer.endpoint().getPort())));
+      agentThread = new Thread(agent, "ssm-agent");
+      agentThread.start();
+      Run acquire = cli.custody("acquire", "memory", "--case", "IR-MEM", "--instance", instanceId, "--bucket", BUCKET, "--endpoint-url", endpoint,
+          "--timeout", "15m", "--poll", "2s", "--port", "4444", "--json", "--no-progress");
+      agentThread.join();
+      LimeGuest.Boot boot = agent.boot.get();
+      assertThat(agent.error.get()).as("agent: %s", agent.error.get()).isNull();
+      assertThat(acquire.exit()).as("acquire memory: %s\nguest job:\n%s", acquire.err(), boot.job()).isZero();
+      assertThat(boot.exit()).as(boot.job()).isZero();
+      assertThat(agent.script).doesNotContain("{{");
+
+      JsonNode report = Json.mapper().readTree(acquire.out());
+      System.out.println("acquire memory: " + report.path("bytes").asLong() + " bytes in " + report.path("seconds").asDouble() + " s\n" + acquire.err());
+      assertThat(report.path("outcome").asText()).isEqualTo("succeeded");
+      assertThat(report.path("kernel_release").asText()).isEqualTo(guest.release);
+      // (b) the host's and the workstation's SHA-256 are equal, and equal to the bytes in the case
+      String host = report.path("host_sha256").asText();
+      assertThat(report.path("workstation_sha256").asText()).isEqualTo(host);
+      Path dump = extract(home, report.path("item_id").asText());
+      assertThat(sha256(dump).hex()).isEqualTo(host);
+
+      // (a) the dump is complete against the guest's own /proc/iomem, as printed on its console
+      Path iomem = tmp.resolve("guest-iomem.txt");
+      Files.writeString(iomem, boot.iomem());
+      Run inspect = cli.custody("lime", "inspect", dump.toString(), "--iomem", iomem.toString());
+      assertThat(inspect.exit()).as(inspect.out() + inspect.err()).isZero();
+      assertThat(inspect.out()).contains("LIME OK (complete)");
+
+      // (c) Volatility 3 opens it and its banners plugin finds the guest kernel's banner
+      String banner = boot.procVersion();
+      long t0 = System.nanoTime();
+      Run vol = cli.run(Cli.venvTool("vol"), "-q", "-f", dump.toString(), "banners.Banners");
+      System.out.println("volatility banners: " + (System.nanoTime() - t0) / 1_000_000 + " ms\n" + vol.out());
+      assertThat(vol.exit()).as(vol.err()).isZero();
+      assertThat(vol.out()).contains(banner);
+
+      // custody analyze memory finds the same banner and records its report in the case
+      Run analyze = cli.custody("analyze", "memory", "--case", "IR-MEM", "--item", instanceId, "--json");
+      assertThat(analyze.exit()).as(analyze.err()).isZero();
+      JsonNode a = Json.mapper().readTree(analyze.out());
+      List<String> banners = new ArrayList<>();
+      a.path("banners").forEach(b -> banners.add(b.path("text").asText()));
+      assertThat(banners).contains(banner);
+      assertThat(a.path("banners").get(0).path("physical_address").asText()).startsWith("0x");
+
+      var kase = CaseStore.at(home, Clock.systemUTC()).load("IR-MEM");
+      assertThat(Acquisitions.state(kase.log().verify().entries(), instanceId, "memory")).isEqualTo(Acquisitions.State.SUCCEEDED);
+      assertThat(kase.log().verify().intact()).isTrue();
+    }
+  }
+
+  @Test
+  void acquireMemory_noModuleForTheGuestKernel_hostStopsUploadAbortedMemoryUnfinished() throws Exception {
+    LimeGuest guest = LimeGuest.ensure();
+    String endpoint = MotoServer.endpoint().toString();
+    var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create(MotoServer.ACCESS_KEY, MotoServer.SECRET_KEY));
+    try (S3Client s3 = S3Client.builder().region(Region.US_EAST_1).credentialsProvider(creds).endpointOverride(MotoServer.endpoint()).forcePathStyle(true).build();
+        Ec2Client ec2 = Ec2Client.builder().region(Region.US_EAST_1).credentialsProvider(creds).endpointOverride(MotoServer.endpoint()).build();
+        SsmClient ssm = SsmClient.builder().region(Region.US_EAST_1).credentialsProvider(creds).endpointOverride(MotoServer.endpoint()).build()) {
+      s3.createBucket(b -> b.bucket(BUCKET));
+      String ami = ec2.describeImages(b -> b.owners("amazon")).images().get(0).imageId();
+      String instanceId = ec2.runInstances(b -> b.imageId(ami).instanceType("t3.micro").minCount(1).maxCount(1)).instances().get(0).instanceId();
+      Path home = tmp.resolve("home");
+      Cli cli = new Cli(home).env("AWS_ACCESS_KEY_ID", MotoServer.ACCESS_KEY).env("AWS_SECRET_ACCESS_KEY", MotoServer.SECRET_KEY)
+          .env("AWS_REGION", MotoServer.REGION).env("AWS_EC2_METADATA_DISABLED", "true");
+      // the library holds a module, but only for another kernel
+      Path other = Files.createDirectories(tmp.resolve("modules/5.10.0-99-amd64"));
+      byte[] ko = Files.readAllBytes(guest.modules().resolve(guest.release).resolve("lime.ko"));
+      String text = new String(ko, java.nio.charset.StandardCharsets.ISO_8859_1).replace("vermagic=" + guest.release, "vermagic=5.10.0-99-amd64");
+      Files.write(other.resolve("lime.ko"), text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      ok(cli.custody("lime", "publish", "--bucket", BUCKET, tmp.resolve("modules").toString(), "--endpoint-url", endpoint));
+      ok(cli.custody("lime", "install-document", "--endpoint-url", endpoint));
+      ok(cli.custody("case", "open", "IR-MEM2", "--examiner", "Jane Doe"));
+      SsmAgentEmulator agent = new SsmAgentEmulator(ssm, instanceId, guest, tmp.resolve("job"), Map.of("RELAY_PORTS", Integer.toString(MotoServer.endpoint().getPort())));
+      Thread t = new Thread(agent, "ssm-agent");
+      t.start();
+      Run acquire = cli.custody("acquire", "memory", "--case", "IR-MEM2", "--instance", instanceId, "--bucket", BUCKET, "--endpoint-url", endpoint,
+          "--timeout", "10m", "--poll", "2s", "--port", "4444", "--no-progress");
+      t.join();
+      assertThat(agent.error.get()).isNull();
+      LimeGuest.Boot boot = agent.boot.get();
+      assertThat(acquire.exit()).as(acquire.err()).isEqualTo(5);
+      assertThat(acquire.err()).contains("no LiME module for kernel " + guest.release);
+      assertThat(boot.exit()).isNotZero();
+      assertThat(boot.job()).contains("status failed", "module not-loaded").doesNotContain("LiME listening");
+      assertThat(s3.listMultipartUploads(b -> b.bucket(BUCKET)).uploads()).isEmpty();
+      assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("custody/")).contents()).extracting(o -> o.key())
+          .noneMatch(k -> k.endsWith("/memory.lime")).anyMatch(k -> k.endsWith("/result.json"));
+      var kase = CaseStore.at(home, Clock.systemUTC()).load("IR-MEM2");
+      assertThat(Acquisitions.state(kase.log().verify().entries(), instanceId, "memory")).isEqualTo(Acquisitions.State.UNFINISHED);
+      assertThat(kase.items()).isEmpty();
+    }
+  }
+
+  @Test
+  void acquireMemory_buildOnHostAllowedButNoHeaders_hostRefusesWithReason() throws Exception {
+    LimeGuest guest = LimeGuest.ensure();
+    String endpoint = MotoServer.endpoint().toString();
+    var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create(MotoServer.ACCESS_KEY, MotoServer.SECRET_KEY));
+    try (S3Client s3 = S3Client.builder().region(Region.US_EAST_1).credentialsProvider(creds).endpointOverride(MotoServer.endpoint()).forcePathStyle(true).build();
+        Ec2Client ec2 = Ec2Client.builder().region(Region.US_EAST_1).credentialsProvider(creds).endpointOverride(MotoServer.endpoint()).build();
+        SsmClient ssm = SsmClient.builder().region(Region.US_EAST_1).credentialsProvider(creds).endpointOverride(MotoServer.endpoint()).build()) {
+      s3.createBucket(b -> b.bucket(BUCKET));
+      String ami = ec2.describeImages(b -> b.owners("amazon")).images().get(0).imageId();
+      String instanceId = ec2.runInstances(b -> b.imageId(ami).instanceType("t3.micro").minCount(1).maxCount(1)).instances().get(0).instanceId();
+      Path home = tmp.resolve("home");
+      Cli cli = new Cli(home).env("AWS_ACCESS_KEY_ID", MotoServer.ACCESS_KEY).env("AWS_SECRET_ACCESS_KEY", MotoServer.SECRET_KEY)
+          .env("AWS_REGION", MotoServer.REGION).env("AWS_EC2_METADATA_DISABLED", "true");
+      // a library with LiME's source but no module for the guest's kernel; the guest has no headers
+      Path lib = Files.createDirectories(tmp.resolve("modules/5.10.0-99-amd64"));
+      byte[] ko = Files.readAllBytes(guest.modules().resolve(guest.release).resolve("lime.ko"));
+      String text = new String(ko, java.nio.charset.StandardCharsets.ISO_8859_1).replace("vermagic=" + guest.release, "vermagic=5.10.0-99-amd64");
+      Files.write(lib.resolve("lime.ko"), text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      Path src = Files.createDirectories(tmp.resolve("src/lime"));
+      Files.writeString(src.resolve("main.c"), "/* LiME */\n");
+      assertThat(new ProcessBuilder("tar", "-czf", tmp.resolve("modules/lime-source.tar.gz").toString(), "-C", tmp.resolve("src").toString(), "lime")
+          .start().waitFor()).isZero();
+      ok(cli.custody("lime", "publish", "--bucket", BUCKET, tmp.resolve("modules").toString(), "--endpoint-url", endpoint));
+      ok(cli.custody("lime", "install-document", "--endpoint-url", endpoint));
+      ok(cli.custody("case", "open", "IR-MEM3", "--examiner", "Jane Doe"));
+      SsmAgentEmulator agent = new SsmAgentEmulator(ssm, instanceId, guest, tmp.resolve("job"), Map.of("RELAY_PORTS", Integer.toString(MotoServer.endpoint().getPort())));
+      Thread t = new Thread(agent, "ssm-agent");
+      t.start();
+      Run acquire = cli.custody("acquire", "memory", "--case", "IR-MEM3", "--instance", instanceId, "--bucket", BUCKET, "--endpoint-url", endpoint,
+          "--timeout", "10m", "--poll", "2s", "--port", "4444", "--allow-build-on-host", "--no-progress");
+      t.join();
+      assertThat(agent.error.get()).isNull();
+      assertThat(acquire.exit()).as(acquire.err()).isEqualTo(5);
+      assertThat(acquire.err()).contains("no kernel headers at /lib/modules/" + guest.release + "/build");
+      assertThat(agent.boot.get().job()).contains("status failed", "module not-loaded");
+      assertThat(s3.listMultipartUploads(b -> b.bucket(BUCKET)).uploads()).isEmpty();
+    }
+  }
+
+  private static void ok(Run r) {
+    assertThat(r.exit()).as(r.err()).isZero();
+  }
+
+  /** cat the item's segments | zstd -dc, as VERIFY.txt would. */
+  private Path extract(Path home, String itemId) throws IOException, InterruptedException {
+    Path caseDir = home.resolve("cases/IR-MEM");
+    JsonNode item = Json.mapper().readTree(Files.readAllBytes(caseDir.resolve("items/" + itemId + ".json")));
+    List<String> cmd = new ArrayList<>(List.of("zstd", "-dc", "-q"));
+    item.path("segments").forEach(s -> cmd.add(caseDir.resolve(item.path("dir").asText()).resolve(s.path("file").asText()).toString()));
+    Path out = tmp.resolve("memory.lime");
+    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    assertThat(p.waitFor()).isZero();
+    return out;
+  }
+
+  private static Sha256 sha256(Path f) throws IOException {
+    MessageDigest d = HashAlgorithm.SHA256.newDigest();
+    try (InputStream in = new DigestInputStream(Files.newInputStream(f), d)) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+    }
+    return Sha256.of(d.digest());
+  }
+}
