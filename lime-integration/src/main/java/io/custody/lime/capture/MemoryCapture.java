@@ -47,6 +47,7 @@ public final class MemoryCapture {
 
   /** How long presigned URLs outlive the deadline (a part still uploading when it passes). */
   private static final Duration URL_MARGIN = Duration.ofMinutes(30);
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   private final SsmGateway ssm;
@@ -94,7 +95,9 @@ public final class MemoryCapture {
 
   private CaptureReport capture(Case kase, CaptureRequest req, ProgressListener progress) {
     Instant started = clock.instant();
-    String base = req.prefix() + "/" + kase.id() + "/memory/" + req.instanceId() + "/" + STAMP.format(started);
+    // The stamp names the run for people; the random suffix makes two runs in the same second (a quick
+    // retry) use different keys, so a run never reads the result.json of another.
+    String base = req.prefix() + "/" + kase.id() + "/memory/" + req.instanceId() + "/" + STAMP.format(started) + "-" + runSuffix();
     Run run = new Run(kase, req, base, started);
     new InterruptedCaptures(s3, region, say).recover(kase, req);
     run.intent = kase.log().begin(Event.of("acquired")
@@ -287,6 +290,10 @@ public final class MemoryCapture {
       run.kase.log().complete(intent, Event.of("acquired").aws(new AwsCall(api, region, null)).notes(what + ": " + e.getMessage()), Outcome.FAILED);
       throw e;
     }
+  }
+
+  private static String runSuffix() {
+    return String.format("%08x", RANDOM.nextInt());
   }
 
   /** The state of one capture, shared by its steps. */
