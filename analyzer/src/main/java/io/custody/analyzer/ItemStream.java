@@ -49,6 +49,9 @@ public final class ItemStream extends InputStream {
 
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
+    if (len == 0) {
+      return 0; // a segment's read of 0 bytes would look like its end
+    }
     while (true) {
       if (current == null && !open()) {
         verify();

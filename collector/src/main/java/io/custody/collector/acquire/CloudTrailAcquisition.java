@@ -149,7 +149,8 @@ public final class CloudTrailAcquisition {
         List<TrailObject> objects = new ArrayList<>();
         // about 2 KiB of headers and padding per entry on top of the objects' bytes
         long estimate = listing.bytes() + 2048L * listing.kept().size();
-        pending.write(archive(req, listing, work.resolve("object"), objects), -1, (done, total) -> progress.progress(done, Math.max(done, estimate)));
+        pending.write(archive(req, listing, work.resolve("object"), objects), -1,
+            (done, total) -> progress.progress(done, Math.max(done, estimate)));
         pending.addFile(OBJECTS, Json.write(objectsFile(req, listing, objects)));
         Result result = result(req, listing, objects, null);
         Item item = pending.commit(Outcome.SUCCEEDED, notes(result));
@@ -214,7 +215,8 @@ public final class CloudTrailAcquisition {
 
   private static String notes(Result r) {
     return r.objects() + " CloudTrail log files (" + r.bytes() + " bytes) of " + r.listed() + " objects listed under " + r.source()
-        + filed(r.since(), r.until()) + "; " + r.md5Checked() + " checked against their MD5 ETag, " + r.md5NotChecked() + " with an ETag that is no MD5 (see objects.json)"
+        + filed(r.since(), r.until()) + "; " + r.md5Checked() + " checked against their MD5 ETag, " + r.md5NotChecked()
+        + " with an ETag that is no MD5 (see objects.json)"
         + (r.undated() == 0 ? "" : "; " + r.undated() + " outside the CloudTrail key layout, kept whatever the dates")
         + (r.retried() == 0 ? "" : "; " + r.retried() + " downloaded twice (see objects.json)")
         + "; left out " + r.skipped();
