@@ -1,10 +1,18 @@
 package io.custody.analyzer.cloudtrail;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.custody.analyzer.AnalysisRun;
 import io.custody.analyzer.sigma.SigmaEngine;
 import io.custody.analyzer.sigma.SigmaRule;
 import io.custody.analyzer.sigma.SigmaRules;
+import io.custody.evidence.HostException;
 import io.custody.evidence.ToolVersion;
+import io.custody.evidence.custody.CustodyObject;
+import io.custody.evidence.internal.Json;
+import io.custody.evidence.workspace.Case;
+import io.custody.evidence.workspace.Item;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,8 +29,9 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Analyses CloudTrail files: per principal and access key summaries, the built-in compromise
- * findings and the Sigma rules, in one streaming pass with bounded memory. No AWS calls.
+ * Analyses CloudTrail files, on disk or in log items of a case: per principal and access key
+ * summaries, the built-in compromise findings and the Sigma rules, in one streaming pass with
+ * bounded memory. No AWS calls.
  *
  * <p>Defaults: every record; the bundled Sigma rules. {@link #since} and {@link #accessKey} narrow
  * the records analysed (every record is still read and hashed).
@@ -65,33 +74,55 @@ public final class CloudTrailAnalysis {
   }
 
   /** The outcome of a run recorded in a case: the report and the item that holds it. */
-  public record Result(CloudTrailReport report, io.custody.evidence.workspace.Item item) {}
+  public record Result(CloudTrailReport report, Item item) {}
+
+  /** As {@link #runInto(Case, List, List, Path)} with files and folders only. */
+  public Result runInto(Case kase, List<Path> paths, Path workDir) {
+    return runInto(kase, List.of(), paths, workDir);
+  }
 
   /**
-   * Runs over the files and folders given and adds {@code cloudtrail-analysis.json} to the case as an
-   * analysis item, between an {@code analysed} intent (naming the inputs) and its outcome.
+   * Runs over log items of the case (read back from their stored files and checked against their
+   * recorded SHA-256) and over files and folders on disk, and adds {@code cloudtrail-analysis.json} to
+   * the case as an analysis item, between an {@code analysed} intent (naming the inputs: the items
+   * with their hashes, the paths) and its outcome.
    *
+   * @param items log items of {@code kase}: archives from {@code custody acquire cloudtrail} or single CloudTrail files
    * @param workDir where the output is written before it enters the case (null: the system's)
+   * @throws io.custody.evidence.IntegrityException when an item no longer matches its record (nothing is added)
    */
-  public Result runInto(io.custody.evidence.workspace.Case kase, List<Path> paths, Path workDir) {
-    List<io.custody.evidence.custody.CustodyObject> inputs = new ArrayList<>();
-    for (Path p : paths.subList(0, Math.min(paths.size(), 100))) {
-      inputs.add(io.custody.evidence.custody.CustodyObject.source("file:" + p.toAbsolutePath().normalize(), "cloudtrail-input"));
+  public Result runInto(Case kase, List<Item> items, List<Path> paths, Path workDir) {
+    items.forEach(LogItems::require);
+    List<CustodyObject> inputs = new ArrayList<>();
+    for (Item i : items) {
+      inputs.add(new CustodyObject(i.id(), i.dir() + "/" + i.name(), i.sourceId(), "cloudtrail-input", i.size(), i.hashes().sha256()));
     }
-    String what = "cloudtrail analysis of " + paths.size() + " path(s)" + (since == null ? "" : " since " + since)
+    for (Path p : paths.subList(0, Math.min(paths.size(), 100))) {
+      inputs.add(CustodyObject.source("file:" + p.toAbsolutePath().normalize(), "cloudtrail-input"));
+    }
+    List<String> named = new ArrayList<>();
+    items.forEach(i -> named.add(i.id() + " (" + i.sourceId() + ")"));
+    if (!paths.isEmpty()) {
+      named.add(paths.size() + " path(s)");
+    }
+    String what = "cloudtrail analysis of " + String.join(", ", named) + (since == null ? "" : " since " + since)
         + (accessKey == null ? "" : " for access key " + accessKey);
-    try (io.custody.analyzer.AnalysisRun run = io.custody.analyzer.AnalysisRun.begin(kase, what, inputs, workDir)) {
+    List<String> origin = new ArrayList<>();
+    items.forEach(i -> origin.add(i.id()));
+    paths.stream().map(Path::toString).limit(20).forEach(origin::add);
+    try (AnalysisRun run = AnalysisRun.begin(kase, what, inputs, workDir)) {
       try {
-        CloudTrailReport report = run(paths);
+        CloudTrailReport report = run(kase, items, paths);
         Path out = run.work().resolve("cloudtrail-analysis.json");
-        java.nio.file.Files.write(out, io.custody.evidence.internal.Json.write(report));
-        var item = run.add(out, "cloudtrail", "analysis:" + String.join(" ", paths.stream().map(Path::toString).limit(20).toList()));
+        Files.write(out, Json.write(report));
+        Item item = run.add(out, "cloudtrail", "analysis:" + String.join(" ", origin));
         run.succeed(report.inputs().size() + " files (" + report.problems().size() + " with problems), " + report.recordsRead() + " records, "
-            + report.findings().size() + " findings; every input file's SHA-256 is in the item");
+            + report.findings().size() + " findings; every input file's SHA-256 is in the item"
+            + (items.isEmpty() ? "" : "; the log items matched their recorded SHA-256"));
         return new Result(report, item);
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         run.fail(e.getMessage());
-        throw new io.custody.evidence.HostException("Failed to write the CloudTrail analysis: " + e.getMessage(), e);
+        throw new HostException("Failed to write the CloudTrail analysis: " + e.getMessage(), e);
       } catch (RuntimeException e) {
         run.fail(e.getMessage());
         throw e;
@@ -101,6 +132,15 @@ public final class CloudTrailAnalysis {
 
   /** Runs over the files and folders given (folders recursively). */
   public CloudTrailReport run(List<Path> paths) {
+    return run(null, List.of(), paths);
+  }
+
+  /**
+   * Runs over log items of the case, then files and folders on disk (folders recursively).
+   *
+   * @throws io.custody.evidence.IntegrityException when an item no longer matches its record
+   */
+  public CloudTrailReport run(Case kase, List<Item> items, List<Path> paths) {
     SigmaRules sigma = rules == null ? SigmaRules.bundled() : rules;
     SigmaEngine engine = new SigmaEngine(sigma.loaded());
     Set<String> keep = null;
@@ -112,10 +152,15 @@ public final class CloudTrailAnalysis {
     Pass pass = new Pass(engine, since == null ? null : DateTimeFormatter.ISO_INSTANT.format(since.truncatedTo(ChronoUnit.SECONDS)), accessKey);
     CloudTrailReader reader = new CloudTrailReader(keep);
     List<InputFile> inputs = new ArrayList<>();
-    for (Path f : CloudTrailReader.expand(paths)) {
-      InputFile in = reader.read(f, pass::accept);
+    Consumer<InputFile> done = in -> {
       inputs.add(in);
       onFile.accept(in);
+    };
+    for (Item item : items) {
+      LogItems.read(kase, item, reader, pass::accept, done);
+    }
+    for (Path f : CloudTrailReader.expand(paths)) {
+      done.accept(reader.read(f, pass::accept));
     }
     pass.correlations.finish(pass.findings);
     String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS));

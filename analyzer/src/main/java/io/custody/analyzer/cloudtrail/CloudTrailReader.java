@@ -88,32 +88,53 @@ public final class CloudTrailReader {
    * @return what was read, its SHA-256 (of the bytes on disk) and the problem, if any
    */
   public InputFile read(Path file, Consumer<ObjectNode> sink) {
+    try (InputStream raw = Files.newInputStream(file)) {
+      return read(null, file.toString(), raw, Files.size(file), sink);
+    } catch (IOException e) {
+      return new InputFile(file.toString(), -1, Sha256.digest(new byte[0]), 0, "cannot read: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Reads one file from a stream, e.g. an entry of an acquired log archive, passing each record to
+   * {@code sink}. Every byte of {@code in} is read and hashed, even when parsing stops early; {@code
+   * in} is not closed. Never throws for bad content; a failure of {@code in} itself is reported as
+   * the file's problem (the caller learns of it again from its own stream).
+   *
+   * @param item the case item the file is part of, or null
+   * @param name how the file is named in the report (a path, an S3 key)
+   * @param size its size in bytes (compressed when it is .gz), as reported
+   * @return what was read, the SHA-256 of the bytes of {@code in} and the problem, if any
+   */
+  public InputFile read(String item, String name, InputStream in, long size, Consumer<ObjectNode> sink) {
     long[] records = {0};
     MessageDigest md = HashAlgorithm.SHA256.newDigest();
     String problem = null;
-    long size = -1;
-    try (InputStream raw = Files.newInputStream(file);
-        BufferedInputStream hashed = new BufferedInputStream(new DigestInputStream(raw, md), 1 << 16)) {
-      // The digest sits below the buffer, so every byte of the file is hashed exactly once.
-      size = Files.size(file);
-      InputStream in = hashed;
+    // The digest sits below the buffer, so every byte of the file is hashed exactly once.
+    BufferedInputStream hashed = new BufferedInputStream(new DigestInputStream(new NotClosing(in), md), 1 << 16);
+    try (hashed) {
+      InputStream content = hashed;
       hashed.mark(2);
       int b0 = hashed.read();
       int b1 = hashed.read();
       hashed.reset();
       if (b0 == 0x1f && b1 == 0x8b) {
-        in = new GZIPInputStream(hashed, 1 << 16);
+        content = new GZIPInputStream(new NotClosing(hashed), 1 << 16);
       }
-      try (JsonParser p = FACTORY.createParser(in)) {
+      try (JsonParser p = FACTORY.createParser(content)) {
         problem = parse(p, r -> {
           records[0]++;
           sink.accept(r);
         });
       } catch (JsonProcessingException e) {
         long at = e.getLocation() == null ? -1 : e.getLocation().getByteOffset();
-        problem = "malformed JSON at byte " + at + (in != hashed ? " (of the decompressed stream)" : "") + ": " + e.getOriginalMessage();
+        problem = "malformed JSON at byte " + at + (content != hashed ? " (of the decompressed stream)" : "") + ": " + e.getOriginalMessage();
       } catch (IOException e) {
         problem = "unreadable: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+      } finally {
+        if (content != hashed) {
+          content.close(); // frees the inflater now rather than when collected: archives hold many files
+        }
       }
       hashed.transferTo(java.io.OutputStream.nullOutputStream()); // hash the whole file even when parsing stopped early
     } catch (IOException e) {
@@ -122,7 +143,19 @@ public final class CloudTrailReader {
     if (problem != null && records[0] > 0) {
       problem += " (" + records[0] + " records before it were analysed)";
     }
-    return new InputFile(file.toString(), size, Sha256.of(md.digest()), records[0], problem);
+    return new InputFile(item, name, size, Sha256.of(md.digest()), records[0], problem);
+  }
+
+  /** Leaves the caller's stream open when the readers stacked on it are closed. */
+  private static final class NotClosing extends java.io.FilterInputStream {
+    NotClosing(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public void close() {
+      // the caller owns the stream
+    }
   }
 
   private String parse(JsonParser p, Consumer<ObjectNode> sink) throws IOException {

@@ -1,5 +1,6 @@
 package io.custody.analyzer.memory;
 
+import io.custody.analyzer.ItemStream;
 import io.custody.evidence.HostException;
 import io.custody.evidence.custody.CustodyEntry;
 import io.custody.evidence.custody.CustodyObject;

@@ -113,7 +113,10 @@ final class SdkAwsSession implements AwsSession {
   @Override
   public synchronized S3Gateway s3() {
     if (s3 == null) {
-      s3 = new SdkS3Gateway(build(S3Client.builder().forcePathStyle(config.endpoint() != null), region));
+      // Trail buckets often live in another region (a central logging account): follow S3's redirect
+      // there rather than fail. An emulator or VPC endpoint answers for every region itself.
+      s3 = new SdkS3Gateway(build(S3Client.builder().forcePathStyle(config.endpoint() != null).crossRegionAccessEnabled(config.endpoint() == null),
+          region));
     }
     return s3;
   }

@@ -5,12 +5,20 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.custody.evidence.AwsOperationException;
 import io.custody.evidence.internal.Json;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.PublicAccessBlockConfiguration;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** {@link S3Gateway} over the AWS SDK. */
+/** {@link S3Gateway} over the AWS SDK: listings page through every page; bodies are streamed, never held whole. */
 final class SdkS3Gateway implements S3Gateway {
 
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -82,5 +90,64 @@ final class SdkS3Gateway implements S3Gateway {
       throw new AwsOperationException("Failed to block public access to bucket '" + bucket + "': no response");
     }
     return new Change("s3:PutPublicAccessBlock", bucket, resp.responseMetadata().requestId(), false);
+  }
+
+  @Override
+  public void listObjects(String bucket, String prefix, Consumer<ListedObject> each) {
+    Calls.call("list", "objects under 's3://" + bucket + "/" + prefix + "'", () -> {
+      for (var page : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix))) {
+        for (S3Object o : page.contents()) {
+          each.accept(new ListedObject(o.key(), o.size() == null ? -1 : o.size(), unquote(o.eTag()), o.lastModified()));
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public ObjectDownload getObject(String bucket, String key) {
+    ResponseInputStream<GetObjectResponse> in = Calls.call("get", "object 's3://" + bucket + "/" + key + "'",
+        () -> s3.getObject(r -> r.bucket(bucket).key(key)));
+    GetObjectResponse r = in.response();
+    return new ObjectDownload(new SdkFailuresAsIo(in), r.contentLength() == null ? -1 : r.contentLength(), unquote(r.eTag()), r.versionId(),
+        r.lastModified(), r.serverSideEncryptionAsString(), r.sseCustomerAlgorithm() != null);
+  }
+
+  private static String unquote(String etag) {
+    return etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"") ? etag.substring(1, etag.length() - 1) : etag;
+  }
+
+  /** A response body whose SDK failures (connection reset, checksum) surface as IOException. */
+  private static final class SdkFailuresAsIo extends FilterInputStream {
+    SdkFailuresAsIo(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (SdkException e) {
+        throw new IOException(e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return super.read(b, off, len);
+      } catch (SdkException e) {
+        throw new IOException(e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        super.close();
+      } catch (SdkException e) {
+        throw new IOException(e.getMessage(), e);
+      }
+    }
   }
 }

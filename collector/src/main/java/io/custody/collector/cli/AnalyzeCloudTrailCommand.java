@@ -7,14 +7,18 @@ import io.custody.analyzer.cloudtrail.CloudTrailReport;
 import io.custody.analyzer.cloudtrail.InputFile;
 import io.custody.analyzer.sigma.SigmaRules;
 import io.custody.analyzer.sigma.SkippedRule;
+import io.custody.evidence.InvalidInputException;
 import io.custody.evidence.internal.Json;
 import io.custody.evidence.internal.Printable;
 import io.custody.evidence.workspace.Case;
+import io.custody.evidence.workspace.Item;
+import io.custody.evidence.workspace.ItemType;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,10 +30,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code custody analyze cloudtrail}: compromise analysis of CloudTrail logs with built-in findings and SigmaHQ rules. */
 @Command(name = "cloudtrail", mixinStandardHelpOptions = true,
-    description = {"Per principal and access key activity, built-in compromise findings and SigmaHQ rules over CloudTrail files",
-        "({\"Records\":[…]} as delivered to S3, .json or .json.gz, folders recursively, or LookupEvents output). Malformed files are "
-            + "reported and skipped. The result is added to the case as cloudtrail-analysis.json."},
-    footer = {"", "Exit codes: 0 no finding above low, 1 findings (medium or above), 2 usage."})
+    description = {"Per principal and access key activity, built-in compromise findings and SigmaHQ rules over CloudTrail logs: log items "
+        + "of the case (--item: what custody acquire cloudtrail stored, read back and checked against its recorded SHA-256) and files "
+        + "({\"Records\":[…]} as delivered to S3, .json or .json.gz, folders recursively, or LookupEvents output). Malformed files are "
+        + "reported and skipped. The result is added to the case as cloudtrail-analysis.json."},
+    footer = {"", "Exit codes: 0 no finding above low, 1 findings (medium or above) or a log item that no longer matches its record, "
+        + "2 usage or a malformed log item."})
 final class AnalyzeCloudTrailCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin HomeOption home;
@@ -37,8 +43,12 @@ final class AnalyzeCloudTrailCommand implements Callable<Integer> {
   @Option(names = "--case", required = true, paramLabel = "CASE")
   String caseId;
 
-  @Parameters(arity = "1..*", paramLabel = "PATH", description = "CloudTrail files or folders.")
-  List<Path> paths;
+  @Option(names = "--item", paramLabel = "ITEM", description = "A log item of the case (id or source id), e.g. from custody acquire cloudtrail; "
+      + "repeatable.")
+  List<String> itemRefs = new ArrayList<>();
+
+  @Parameters(arity = "0..*", paramLabel = "PATH", description = "CloudTrail files or folders.")
+  List<Path> paths = new ArrayList<>();
 
   @Option(names = "--since", paramLabel = "TIME", converter = Times.class, description = "Only events at or after this time (RFC 3339 or a date, UTC).")
   Instant since;
@@ -57,9 +67,16 @@ final class AnalyzeCloudTrailCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (itemRefs.isEmpty() && paths.isEmpty()) {
+      throw new InvalidInputException("Failed to analyse CloudTrail: give a log item of the case (--item) or files (PATH)");
+    }
     Case kase = home.load(caseId);
+    List<Item> items = new ArrayList<>();
+    for (String ref : itemRefs) {
+      items.add(kase.item(ref, ItemType.LOG));
+    }
     SigmaRules rules = sigma == null ? SigmaRules.bundled() : SigmaRules.load(sigma);
-    long total = 0;
+    long total = items.stream().mapToLong(Item::size).sum();
     for (Path p : paths) {
       try {
         total += Files.isRegularFile(p) ? Files.size(p) : 0;
@@ -75,10 +92,10 @@ final class AnalyzeCloudTrailCommand implements Callable<Integer> {
         done[0] += Math.max(0, f.bytes());
         bar.progress(done[0], -1);
         if (f.problem() != null) {
-          err.println("custody: skipped " + Printable.of(f.path()) + ": " + Printable.of(f.problem()));
+          err.println("custody: skipped " + Printable.of(f.label()) + ": " + Printable.of(f.problem()));
           err.flush();
         }
-      }).runInto(kase, paths, workDir);
+      }).runInto(kase, items, paths, workDir);
     }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
@@ -94,7 +111,7 @@ final class AnalyzeCloudTrailCommand implements Callable<Integer> {
     CloudTrailReport c = r.report();
     out.println("inputs      " + c.inputs().size() + " files, " + c.recordsRead() + " records, " + c.recordsAnalysed() + " analysed");
     for (InputFile f : c.problems()) {
-      out.println("  skipped   " + Printable.of(f.path()) + ": " + Printable.of(f.problem()));
+      out.println("  skipped   " + Printable.of(f.label()) + ": " + Printable.of(f.problem()));
     }
     out.println("sigma       " + c.sigma().loaded() + " rules from " + c.sigma().source() + ", " + c.sigma().skipped().size() + " skipped");
     for (SkippedRule s : c.sigma().skipped()) {

@@ -1,5 +1,6 @@
 package io.custody.evidence.verify;
 
+import io.custody.evidence.tar.StrictTarReader;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +31,8 @@ final class TarSource implements BundleSource {
   @Override
   public void forEach(Handler handler) throws IOException {
     try (InputStream raw = new BufferedInputStream(opener.open(), 1 << 20)) {
-      new StrictTarReader(raw).forEach(handler);
+      new StrictTarReader(raw, MAX_ENTRIES).forEach((e, in) ->
+          handler.entry(new RawEntry(e.name(), RawEntry.Kind.valueOf(e.kind().name()), e.size()), in));
     }
   }
 

@@ -180,7 +180,7 @@ public final class Case {
       }
       String id = String.format(java.util.Locale.ROOT, "item-%03d", next);
       Path typeDir = Files.createDirectories(dir.resolve("data").resolve(spec.type.folder()));
-      String base = Names.safeFileName(spec.sourceId);
+      String base = Names.safeFileName(spec.folder != null ? spec.folder : spec.sourceId);
       String folder = base;
       for (int n = 2; Files.exists(typeDir.resolve(folder)); n++) {
         folder = base + "-" + n;

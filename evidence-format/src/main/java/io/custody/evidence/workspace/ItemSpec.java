@@ -19,6 +19,7 @@ public final class ItemSpec {
   Compression compression;
   long segmentSize;
   String notes;
+  String folder;
 
   private ItemSpec(ItemType type, String sourceId, String fileName) {
     this.type = type;
@@ -57,6 +58,15 @@ public final class ItemSpec {
       throw new IllegalArgumentException("segment size must not be negative");
     }
     this.segmentSize = size;
+    return this;
+  }
+
+  /**
+   * The name of the item's folder under {@code data/<type>/} (made safe, numbered when taken);
+   * default: from the source id, which says little when it ends in a path ({@code s3://bucket/AWSLogs/}).
+   */
+  public ItemSpec folder(String name) {
+    this.folder = name;
     return this;
   }
 

@@ -30,6 +30,19 @@ class CaseTest {
   }
 
   @Test
+  void begin_folderHint_namesTheFolderInsteadOfTheSourceId() {
+    Case c = CaseStore.at(home, Fixtures.CLOCK).open("IR-1", "E", null, null);
+    ItemSpec spec = ItemSpec.of(ItemType.LOG, "s3://trail-bucket/AWSLogs/", "cloudtrail.tar").folder("cloudtrail-trail-bucket");
+    Item first = c.add(spec, InputStream.nullInputStream(), 0, ProgressListener.NONE);
+    Item second = c.add(spec, InputStream.nullInputStream(), 0, ProgressListener.NONE);
+    assertThat(first.dir()).isEqualTo("data/logs/cloudtrail-trail-bucket");
+    assertThat(second.dir()).isEqualTo("data/logs/cloudtrail-trail-bucket-2");
+    assertThat(first.sourceId()).isEqualTo("s3://trail-bucket/AWSLogs/");
+    Item plain = c.add(ItemSpec.of(ItemType.LOG, "s3://trail-bucket/AWSLogs/", "x.json"), InputStream.nullInputStream(), 0, ProgressListener.NONE);
+    assertThat(plain.dir()).as("without a hint: the source id's last part, which says little here").isEqualTo("data/logs/file");
+  }
+
+  @Test
   void load_unknown_refusedWithHint() {
     assertThatThrownBy(() -> CaseStore.at(home, Fixtures.CLOCK).load("nope")).hasMessageContaining("custody case open");
   }

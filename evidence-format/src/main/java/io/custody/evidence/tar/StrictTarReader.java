@@ -1,4 +1,4 @@
-package io.custody.evidence.verify;
+package io.custody.evidence.tar;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -6,26 +6,45 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A small, strict reader of POSIX (ustar and pax) and GNU tar streams for the verifier. Unlike
- * general-purpose readers it keeps names exactly as stored (a leading '/' stays), checks every
- * header checksum, bounds extended headers, and reports data after the end of the archive. It never
- * writes anything: each entry's bytes are handed to a {@link BundleSource.Handler} as a stream.
+ * A small, strict reader of POSIX (ustar and pax) and GNU tar streams, for archives that are hostile
+ * input (the verifier's bundles, acquired log archives). Unlike general-purpose readers it keeps names
+ * exactly as stored (a leading '/' stays), checks every header checksum, bounds extended headers and
+ * the number of entries, insists on the end-of-archive block and reports data after it. It never
+ * writes anything: each entry's bytes are handed to a {@link Handler} as a stream that ends with the
+ * entry. Every failure is an {@link IOException} naming the byte offset.
  */
-final class StrictTarReader {
+public final class StrictTarReader {
 
-  static final int BLOCK = 512;
+  /** The tar block size. */
+  public static final int BLOCK = 512;
   /** Extended (pax, GNU long name) headers larger than this are refused. */
-  static final int MAX_EXTENDED = 1 << 20;
+  public static final int MAX_EXTENDED = 1 << 20;
+
+  /** Receives each entry in order; what it leaves unread of {@code data} is skipped. */
+  public interface Handler {
+    void entry(TarEntry entry, InputStream data) throws IOException;
+  }
 
   private final InputStream in;
+  private final int maxEntries;
   private long position;
 
-  StrictTarReader(InputStream in) {
+  /**
+   * @param in the archive (buffered by the caller if it needs to be)
+   * @param maxEntries more entries than this (extended headers included) and the archive is refused
+   */
+  public StrictTarReader(InputStream in, int maxEntries) {
     this.in = in;
+    this.maxEntries = maxEntries;
+  }
+
+  /** Bytes of the archive consumed so far. */
+  public long position() {
+    return position;
   }
 
   /** Reads every entry; throws {@link IOException} with the offset on anything malformed. */
-  void forEach(BundleSource.Handler handler) throws IOException {
+  public void forEach(Handler handler) throws IOException {
     byte[] h = new byte[BLOCK];
     String longName = null;
     String paxPath = null;
@@ -40,8 +59,8 @@ final class StrictTarReader {
         checkTrailer();
         return;
       }
-      if (++entries > TarSource.MAX_ENTRIES) {
-        throw new IOException("more than " + TarSource.MAX_ENTRIES + " entries");
+      if (++entries > maxEntries) {
+        throw new IOException("more than " + maxEntries + " entries (at offset " + headerAt + ")");
       }
       checkChecksum(h, headerAt);
       byte type = h[156];
@@ -72,26 +91,26 @@ final class StrictTarReader {
       paxPath = null;
       longName = null;
       paxSize = null;
-      RawEntry.Kind kind = kind(type);
-      if (kind != RawEntry.Kind.FILE && kind != RawEntry.Kind.OTHER) {
+      TarEntry.Kind kind = kind(type);
+      if (kind != TarEntry.Kind.FILE && kind != TarEntry.Kind.OTHER) {
         size = 0; // links, folders and devices carry no data, whatever the size field says
       }
       Bounded data = new Bounded(size);
-      handler.entry(new RawEntry(name, kind, size), data);
+      handler.entry(new TarEntry(name, kind, size, headerAt), data);
       data.skipRest();
       skipPadding(size);
     }
   }
 
-  private static RawEntry.Kind kind(byte type) {
+  private static TarEntry.Kind kind(byte type) {
     return switch (type) {
-      case '0', 0 -> RawEntry.Kind.FILE;
-      case '1' -> RawEntry.Kind.HARDLINK;
-      case '2' -> RawEntry.Kind.SYMLINK;
-      case '3', '4' -> RawEntry.Kind.DEVICE;
-      case '5' -> RawEntry.Kind.DIRECTORY;
-      case '6' -> RawEntry.Kind.FIFO;
-      default -> RawEntry.Kind.OTHER;
+      case '0', 0 -> TarEntry.Kind.FILE;
+      case '1' -> TarEntry.Kind.HARDLINK;
+      case '2' -> TarEntry.Kind.SYMLINK;
+      case '3', '4' -> TarEntry.Kind.DEVICE;
+      case '5' -> TarEntry.Kind.DIRECTORY;
+      case '6' -> TarEntry.Kind.FIFO;
+      default -> TarEntry.Kind.OTHER;
     };
   }
 

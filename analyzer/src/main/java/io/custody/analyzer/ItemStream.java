@@ -1,5 +1,6 @@
-package io.custody.analyzer.memory;
+package io.custody.analyzer;
 
+import com.github.luben.zstd.ZstdIOException;
 import com.github.luben.zstd.ZstdInputStream;
 import io.custody.evidence.HashAlgorithm;
 import io.custody.evidence.HostException;
@@ -18,10 +19,13 @@ import java.security.MessageDigest;
 
 /**
  * An item's raw bytes, read back from its stored segments (decompressed when zstd) in order, and
- * hashed on the way: reaching the end with a SHA-256 other than the recorded one throws, so an
- * analysis never silently runs on evidence that changed since it was acquired.
+ * hashed on the way: reaching the end with a size or SHA-256 other than the recorded ones throws
+ * {@link IntegrityException}, as does a segment that no longer decompresses, so an analysis never
+ * silently runs on evidence that changed since it was acquired. Callers must read to the end (an
+ * analysis that stops early has not verified what it read) and must not trust their results until
+ * then. A missing segment is a {@link HostException}.
  */
-final class ItemStream extends InputStream {
+public final class ItemStream extends InputStream {
 
   private final Case kase;
   private final Item item;
@@ -31,7 +35,7 @@ final class ItemStream extends InputStream {
   private long read;
   private boolean verified;
 
-  ItemStream(Case kase, Item item) {
+  public ItemStream(Case kase, Item item) {
     this.kase = kase;
     this.item = item;
   }
@@ -45,12 +49,21 @@ final class ItemStream extends InputStream {
 
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
+    if (len == 0) {
+      return 0; // a segment's read of 0 bytes would look like its end
+    }
     while (true) {
       if (current == null && !open()) {
         verify();
         return -1;
       }
-      int n = current.read(b, off, len);
+      int n;
+      try {
+        n = current.read(b, off, len);
+      } catch (ZstdIOException e) {
+        throw new IntegrityException("Failed to read item '" + item.id() + "': stored segment " + item.segments().get(next - 1).file()
+            + " no longer decompresses (" + e.getMessage() + "); it changed since it was acquired", e);
+      }
       if (n > 0) {
         sha.update(b, off, n);
         read += n;
