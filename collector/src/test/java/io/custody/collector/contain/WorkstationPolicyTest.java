@@ -3,11 +3,12 @@ package io.custody.collector.contain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.custody.collector.testing.AwsCallLog;
 import io.custody.collector.testing.CliRun;
 import io.custody.collector.testing.SeedScenario;
+import io.custody.collector.testing.WorkstationPolicy;
 import io.custody.evidence.internal.Json;
 import io.custody.evidence.testing.MotoServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The playbooks run with credentials restricted to docs/iam/workstation-policy.json, with the
- * emulator enforcing IAM; and a policy missing one permission fails that step, recorded.
+ * emulator enforcing IAM, and every call they make is granted by the documented policy as AWS names
+ * it; and a policy missing one permission fails that step, recorded.
  */
 @ExtendWith(MotoServer.class)
 class WorkstationPolicyTest {
@@ -34,58 +36,61 @@ class WorkstationPolicyTest {
     System.setProperty("aws.secretAccessKey", MotoServer.SECRET_KEY);
   }
 
-  /**
-   * The documented policy, plus what moto 5.1 asks instead for the bucket's public-access block: its
-   * action map keys that sub-resource as public_access_block while requests say publicAccessBlock,
-   * so it falls back to the bucket's default actions, s3:CreateBucket for PUT and s3:ListBucket for
-   * GET (AWS: s3:PutBucketPublicAccessBlock, s3:GetBucketPublicAccessBlock). Nothing else is added.
-   */
-  private static String emulatorPolicy() throws java.io.IOException {
-    String policy = Files.readString(MotoServer.repo().resolve("docs/iam/workstation-policy.json"));
-    assertThat(policy).contains("\"s3:PutBucketPublicAccessBlock\"", "\"s3:GetBucketPublicAccessBlock\"");
-    return policy.replace("\"s3:PutBucketPublicAccessBlock\"", "\"s3:PutBucketPublicAccessBlock\", \"s3:CreateBucket\"")
-        .replace("\"s3:GetBucketPublicAccessBlock\"", "\"s3:GetBucketPublicAccessBlock\", \"s3:ListBucket\"");
+  /** What the emulator can enforce of the documented policy (see {@link WorkstationPolicy#forEmulator()}). */
+  private static String emulatorPolicy() {
+    assertThat(WorkstationPolicy.text()).contains("\"s3:PutBucketPublicAccessBlock\"", "\"s3:GetBucketPublicAccessBlock\"");
+    return WorkstationPolicy.documented("capture-bucket").forEmulator();
   }
 
-  private static void useKeysOf(IamClient iam, String user, String policy) {
+  /** @return the access key id, now the SDK's (system properties) */
+  private static String useKeysOf(IamClient iam, String user, String policy) {
     iam.createUser(r -> r.userName(user));
     iam.putUserPolicy(r -> r.userName(user).policyName("workstation").policyDocument(policy));
     var key = iam.createAccessKey(r -> r.userName(user)).accessKey();
     System.setProperty("aws.accessKeyId", key.accessKeyId());
     System.setProperty("aws.secretAccessKey", key.secretAccessKey());
+    return key.accessKeyId();
   }
 
   @Test
   void everyPlaybook_runsWithTheDocumentedPolicyOnly() throws Exception {
     SeedScenario seed = SeedScenario.build(MotoServer.endpoint());
     String leaked;
+    String workstation;
     try (IamClient iam = SeedScenario.client(IamClient.builder(), MotoServer.endpoint(), "us-east-1");
         S3Client s3 = SeedScenario.client(S3Client.builder().forcePathStyle(true), MotoServer.endpoint(), "us-east-1")) {
       iam.createUser(r -> r.userName("leaky"));
       leaked = iam.createAccessKey(r -> r.userName("leaky")).accessKey().accessKeyId();
       iam.createRole(r -> r.roleName("ops").assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[]}"));
       s3.createBucket(r -> r.bucket("data-bucket"));
-      useKeysOf(iam, "workstation", emulatorPolicy());
+      workstation = useKeysOf(iam, "workstation", emulatorPolicy());
     }
     assertThat(CliRun.run("case", "open", "IR-1", "--examiner", "E", "--home", home.toString()).exit()).isZero();
     MotoServer.enforceIam();
+    AwsCallLog.start(workstation);
     List<CliRun> runs = new ArrayList<>();
     runs.add(CliRun.aws(home, "contain", "instance", seed.instances.get(0), "--case", "IR-1", "--ticket", "T-1", "--detach-profile", "--stop", "--json"));
     runs.add(CliRun.aws(home, "contain", "access-key", leaked, "--case", "IR-1", "--json"));
     runs.add(CliRun.aws(home, "contain", "role", "ops", "--case", "IR-1", "--json"));
     runs.add(CliRun.aws(home, "contain", "bucket", "data-bucket", "--case", "IR-1", "--json"));
     runs.add(CliRun.aws(home, "sweep", "--case", "IR-1", "--regions", "us-east-1", "--json"));
+    List<AwsCallLog.Call> calls = AwsCallLog.stop();
     for (CliRun r : runs) {
       assertThat(r.exit()).as(r.toString()).isZero();
       assertThat(r.out()).doesNotContain("AccessDenied").doesNotContain("UnauthorizedOperation");
     }
+    // The emulator enforced what it can; the documented policy must grant every call as AWS names it.
+    List<WorkstationPolicy.Permission> needed = WorkstationPolicy.needed(calls);
+    assertThat(needed).extracting(WorkstationPolicy.Permission::action)
+        .contains("ec2:CreateSnapshots", "ec2:ModifyNetworkInterfaceAttribute", "iam:UpdateAccessKey", "s3:PutBucketPublicAccessBlock");
+    assertThat(WorkstationPolicy.documented("capture-bucket").notGranted(needed)).as("permissions the code needs and the policy lacks").isEmpty();
   }
 
   @Test
   void aPolicyWithoutSnapshotRights_failsThatStep_recordedWithTheError() throws Exception {
     SeedScenario seed = SeedScenario.build(MotoServer.endpoint());
     try (IamClient iam = SeedScenario.client(IamClient.builder(), MotoServer.endpoint(), "us-east-1")) {
-      String policy = emulatorPolicy().replace("\"ec2:CreateSnapshots\",", "").replace("\"ec2:CreateSnapshot\",", "");
+      String policy = WorkstationPolicy.documented("capture-bucket").without("ec2:CreateSnapshots").without("ec2:CreateSnapshot").forEmulator();
       useKeysOf(iam, "weak", policy);
     }
     assertThat(CliRun.run("case", "open", "IR-2", "--examiner", "E", "--home", home.toString()).exit()).isZero();
