@@ -3,11 +3,12 @@ package io.custody.collector.contain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.custody.collector.testing.AwsCallLog;
 import io.custody.collector.testing.CliRun;
 import io.custody.collector.testing.SeedScenario;
+import io.custody.collector.testing.WorkstationPolicy;
 import io.custody.evidence.internal.Json;
 import io.custody.evidence.testing.MotoServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +21,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The playbooks and the CloudTrail acquisition run with credentials restricted to
- * docs/iam/workstation-policy.json, with the emulator enforcing IAM; and a policy missing one
- * permission fails that step, recorded.
+ * docs/iam/workstation-policy.json, with the emulator enforcing IAM, and every call they make is
+ * granted by the documented policy as AWS names it; and a policy missing one permission fails that
+ * step, recorded.
  */
 @ExtendWith(MotoServer.class)
 class WorkstationPolicyTest {
@@ -39,26 +41,22 @@ class WorkstationPolicyTest {
   static final String TRAIL_KEY = "AWSLogs/111122223333/CloudTrail/us-east-1/2026/03/01/111122223333_CloudTrail_us-east-1_20260301T1005Z_a1.json.gz";
 
   /**
-   * The documented policy with its trail bucket placeholder filled in, plus what moto 5.1 asks
-   * instead for the bucket's public-access block: its action map keys that sub-resource as
-   * public_access_block while requests say publicAccessBlock, so it falls back to the bucket's
-   * default actions, s3:CreateBucket for PUT and s3:ListBucket for GET (AWS:
-   * s3:PutBucketPublicAccessBlock, s3:GetBucketPublicAccessBlock). Nothing else is added.
-   */
-  private static String emulatorPolicy() throws java.io.IOException {
-    String policy = Files.readString(MotoServer.repo().resolve("docs/iam/workstation-policy.json"));
-    assertThat(policy).contains("\"s3:PutBucketPublicAccessBlock\"", "\"s3:GetBucketPublicAccessBlock\"", "arn:aws:s3:::CLOUDTRAIL-BUCKET");
-    return policy.replace("CLOUDTRAIL-BUCKET", TRAIL_BUCKET)
-        .replace("\"s3:PutBucketPublicAccessBlock\"", "\"s3:PutBucketPublicAccessBlock\", \"s3:CreateBucket\"")
-        .replace("\"s3:GetBucketPublicAccessBlock\"", "\"s3:GetBucketPublicAccessBlock\", \"s3:ListBucket\"");
-  }
-
-  /**
    * Under IAM enforcement moto 5.1 recomputes the signature of a query parameter holding '/' (the
    * default prefix AWSLogs/) differently from the SDK and answers SignatureDoesNotMatch
    * (getmoto/moto#5948); these runs list with --prefix AWSLogs, which selects the same keys here.
    */
   static final String[] TRAIL_PREFIX = {"--prefix", "AWSLogs"};
+
+  private static WorkstationPolicy documented() {
+    return WorkstationPolicy.documented("capture-bucket", TRAIL_BUCKET);
+  }
+
+  /** What the emulator can enforce of the documented policy (see {@link WorkstationPolicy#forEmulator()}). */
+  private static String emulatorPolicy() {
+    assertThat(WorkstationPolicy.text()).contains("\"s3:PutBucketPublicAccessBlock\"", "\"s3:GetBucketPublicAccessBlock\"",
+        "arn:aws:s3:::CLOUDTRAIL_BUCKET");
+    return documented().forEmulator();
+  }
 
   /** A trail bucket holding one delivered log file. */
   private static void trailBucket(S3Client s3) throws java.io.IOException {
@@ -72,18 +70,21 @@ class WorkstationPolicyTest {
     s3.putObject(r -> r.bucket(TRAIL_BUCKET).key(TRAIL_KEY), software.amazon.awssdk.core.sync.RequestBody.fromBytes(gz.toByteArray()));
   }
 
-  private static void useKeysOf(IamClient iam, String user, String policy) {
+  /** @return the access key id, now the SDK's (system properties) */
+  private static String useKeysOf(IamClient iam, String user, String policy) {
     iam.createUser(r -> r.userName(user));
     iam.putUserPolicy(r -> r.userName(user).policyName("workstation").policyDocument(policy));
     var key = iam.createAccessKey(r -> r.userName(user)).accessKey();
     System.setProperty("aws.accessKeyId", key.accessKeyId());
     System.setProperty("aws.secretAccessKey", key.secretAccessKey());
+    return key.accessKeyId();
   }
 
   @Test
   void everyPlaybook_runsWithTheDocumentedPolicyOnly() throws Exception {
     SeedScenario seed = SeedScenario.build(MotoServer.endpoint());
     String leaked;
+    String workstation;
     try (IamClient iam = SeedScenario.client(IamClient.builder(), MotoServer.endpoint(), "us-east-1");
         S3Client s3 = SeedScenario.client(S3Client.builder().forcePathStyle(true), MotoServer.endpoint(), "us-east-1")) {
       iam.createUser(r -> r.userName("leaky"));
@@ -91,10 +92,11 @@ class WorkstationPolicyTest {
       iam.createRole(r -> r.roleName("ops").assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[]}"));
       s3.createBucket(r -> r.bucket("data-bucket"));
       trailBucket(s3);
-      useKeysOf(iam, "workstation", emulatorPolicy());
+      workstation = useKeysOf(iam, "workstation", emulatorPolicy());
     }
     assertThat(CliRun.run("case", "open", "IR-1", "--examiner", "E", "--home", home.toString()).exit()).isZero();
     MotoServer.enforceIam();
+    AwsCallLog.start(workstation);
     List<CliRun> runs = new ArrayList<>();
     runs.add(CliRun.aws(home, "contain", "instance", seed.instances.get(0), "--case", "IR-1", "--ticket", "T-1", "--detach-profile", "--stop", "--json"));
     runs.add(CliRun.aws(home, "contain", "access-key", leaked, "--case", "IR-1", "--json"));
@@ -102,10 +104,16 @@ class WorkstationPolicyTest {
     runs.add(CliRun.aws(home, "contain", "bucket", "data-bucket", "--case", "IR-1", "--json"));
     runs.add(CliRun.aws(home, "sweep", "--case", "IR-1", "--regions", "us-east-1", "--json"));
     runs.add(CliRun.aws(home, "acquire", "cloudtrail", "--case", "IR-1", "--bucket", TRAIL_BUCKET, TRAIL_PREFIX[0], TRAIL_PREFIX[1], "--json"));
+    List<AwsCallLog.Call> calls = AwsCallLog.stop();
     for (CliRun r : runs) {
       assertThat(r.exit()).as(r.toString()).isZero();
       assertThat(r.out()).doesNotContain("AccessDenied").doesNotContain("UnauthorizedOperation");
     }
+    // The emulator enforced what it can; the documented policy must grant every call as AWS names it.
+    List<WorkstationPolicy.Permission> needed = WorkstationPolicy.needed(calls);
+    assertThat(needed).extracting(WorkstationPolicy.Permission::action)
+        .contains("ec2:CreateSnapshots", "ec2:ModifyNetworkInterfaceAttribute", "iam:UpdateAccessKey", "s3:PutBucketPublicAccessBlock", "s3:GetObject");
+    assertThat(documented().notGranted(needed)).as("permissions the code needs and the policy lacks").isEmpty();
   }
 
   @Test
@@ -115,7 +123,7 @@ class WorkstationPolicyTest {
       trailBucket(s3);
       s3.createBucket(r -> r.bucket("other-logs"));
       s3.putObject(r -> r.bucket("other-logs").key(TRAIL_KEY), software.amazon.awssdk.core.sync.RequestBody.fromString("{}"));
-      useKeysOf(iam, "no-get", emulatorPolicy().replace("\"s3:GetObject\"", "\"s3:GetObjectTagging\""));
+      useKeysOf(iam, "no-get", documented().without("s3:GetObject").forEmulator());
     }
     assertThat(CliRun.run("case", "open", "IR-3", "--examiner", "E", "--home", home.toString()).exit()).isZero();
     MotoServer.enforceIam();
@@ -135,7 +143,7 @@ class WorkstationPolicyTest {
   void aPolicyWithoutSnapshotRights_failsThatStep_recordedWithTheError() throws Exception {
     SeedScenario seed = SeedScenario.build(MotoServer.endpoint());
     try (IamClient iam = SeedScenario.client(IamClient.builder(), MotoServer.endpoint(), "us-east-1")) {
-      String policy = emulatorPolicy().replace("\"ec2:CreateSnapshots\",", "").replace("\"ec2:CreateSnapshot\",", "");
+      String policy = documented().without("ec2:CreateSnapshots").without("ec2:CreateSnapshot").forEmulator();
       useKeysOf(iam, "weak", policy);
     }
     assertThat(CliRun.run("case", "open", "IR-2", "--examiner", "E", "--home", home.toString()).exit()).isZero();

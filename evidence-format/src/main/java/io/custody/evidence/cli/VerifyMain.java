@@ -18,10 +18,15 @@ public final class VerifyMain {
 
   /** Runs and returns the exit code (for tests). */
   public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The {@code custody-verify} command line (also what docs/cli.md is generated from). */
+  public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new VerifyCommand());
     cl.setCommandName("custody-verify");
     cl.getCommandSpec().version("custody-verify " + ToolVersion.version());
     cl.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("--verbose").description("Stack traces on internal errors.").build());
-    return new ExitCodes("custody-verify").install(cl).execute(args);
+    return new ExitCodes("custody-verify").install(cl);
   }
 }
