@@ -15,8 +15,8 @@ import java.util.List;
  * @param analysisItem the case item holding this report as JSON
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"item_id", "source_id", "sha256", "analysis_item", "layout", "banners", "network", "processes", "yara_rules", "yara",
-    "dropped_strings"})
+@JsonPropertyOrder({"kind", "item_id", "source_id", "sha256", "analysis_item", "layout", "banners", "network", "processes", "yara_rules", "yara",
+    "dropped_strings", "findings"})
 public record MemoryReport(
     @JsonProperty("item_id") String itemId,
     @JsonProperty("source_id") String sourceId,
@@ -55,6 +55,47 @@ public record MemoryReport(
       @JsonProperty("file_offset") long fileOffset,
       @JsonProperty("physical_address") String physicalAddress,
       @JsonProperty("data") String data) {}
+
+  /** What this document is, as every analysis of the case says. */
+  public static final String KIND = "custody.memory-analysis";
+
+  @JsonProperty("kind")
+  public String kind() {
+    return KIND;
+  }
+
+  /**
+   * The findings in the shape every analysis of the case shares (what the case report lists): one
+   * per YARA rule that matched (severity high: a rule the analyst chose for this case fired) and one
+   * per structural problem of the LiME file (medium: the image holds less than it claims).
+   */
+  @JsonProperty("findings")
+  public List<Finding> findings() {
+    List<Finding> out = new java.util.ArrayList<>();
+    if (yara != null) {
+      for (YaraMatch m : yara) {
+        YaraString first = m.strings().isEmpty() ? null : m.strings().get(0);
+        String where = first == null ? null : first.physicalAddress() != null ? "physical " + first.physicalAddress() : "file offset " + first.fileOffset();
+        out.add(new Finding("yara:" + m.rule(), "high", where, first == null ? null : first.data(),
+            "YARA rule " + m.rule() + " matched " + m.strings().size() + " string(s) in the memory image" + (first == null ? "" : ", first at " + where)));
+      }
+    }
+    for (var f : layout.findings()) {
+      out.add(new Finding("lime-" + f.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), "medium", "file offset " + f.offset(), null,
+          f.message()));
+    }
+    return out;
+  }
+
+  /** One finding: rule id, severity, where in the image, a short excerpt and the reason. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder({"rule_id", "severity", "address", "excerpt", "reason"})
+  public record Finding(
+      @JsonProperty("rule_id") String ruleId,
+      @JsonProperty("severity") String severity,
+      @JsonProperty("address") String address,
+      @JsonProperty("excerpt") String excerpt,
+      @JsonProperty("reason") String reason) {}
 
   /** Findings: YARA matched, or the LiME file has structural problems. */
   public boolean hasFindings() {

@@ -91,8 +91,19 @@ class MemoryAnalysisTest {
       assertThat(m.strings()).extracting(MemoryReport.YaraString::physicalAddress).containsExactly("0x5009", "0x5011");
     });
     assertThat(r.hasFindings()).isTrue();
+    // the shared finding shape the case report lists: one per matched rule, where it first matched
+    assertThat(r.findings()).singleElement().satisfies(f -> {
+      assertThat(f.ruleId()).isEqualTo("yara:miner_xmrig");
+      assertThat(f.severity()).isEqualTo("high");
+      assertThat(f.address()).isEqualTo("physical 0x5009");
+      assertThat(f.reason()).contains("matched 2 string(s)");
+    });
     Item report = kase.item(r.analysisItem(), ItemType.ANALYSIS);
-    assertThat(Files.readString(kase.dir().resolve(report.dir()).resolve("memory-analysis.json"))).contains("miner_xmrig", BANNER);
+    String json = Files.readString(kase.dir().resolve(report.dir()).resolve("memory-analysis.json"));
+    assertThat(json).contains("miner_xmrig", BANNER);
+    var doc = io.custody.evidence.internal.Json.mapper().readTree(json);
+    assertThat(doc.get("kind").asText()).isEqualTo("custody.memory-analysis");
+    assertThat(doc.get("findings").get(0).get("rule_id").asText()).isEqualTo("yara:miner_xmrig");
     List<CustodyEntry> log = kase.log().verify().entries();
     assertThat(log).anySatisfy(e -> {
       assertThat(e.event()).isEqualTo("analysed");

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** docs/cli.md is what {@link CliReference} makes of the commands as they are. */
+/** docs/cli.md and the README's command table are what {@link CliReference} makes of the commands as they are. */
 class CliReferenceTest {
 
   @Test
@@ -16,6 +16,14 @@ class CliReferenceTest {
     String generated = CliReference.markdown();
     assertThat(doc).as("docs/cli.md is missing: run scripts/cli-reference").exists();
     assertThat(Files.readString(doc)).as("docs/cli.md is out of date with the commands: run scripts/cli-reference").isEqualTo(generated);
+  }
+
+  @Test
+  void readme_commandTable_equalsTheGenerated() throws Exception {
+    String readme = Files.readString(MotoServer.repo().resolve("README.md"));
+    assertThat(readme).as("README.md is out of date with the commands: run scripts/cli-reference").isEqualTo(CliReference.withTable(readme));
+    assertThat(CliReference.table()).contains("| [`custody acquire disk`](docs/cli.md#custody-acquire-disk) |",
+        "| [`custody-verify`](docs/cli.md#custody-verify-1) |").doesNotContain("[`custody acquire`]");
   }
 
   @Test
