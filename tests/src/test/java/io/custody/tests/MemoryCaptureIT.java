@@ -48,31 +48,15 @@ class MemoryCaptureIT {
   @Test
   void acquireMemory_realGuest_completeVerifiedAndReadableByVolatility() throws Exception {
     LimeGuest guest = LimeGuest.ensure();
-    String endpoint = MotoServer.endpoint().toString();
-    var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create(MotoServer.ACCESS_KEY, MotoServer.SECRET_KEY));
-    String instanceId;
-    try (S3Client s3 = S3Client.builder().region(Region.US_EAST_1).credentialsProvider(creds).endpointOverride(MotoServer.endpoint()).forcePathStyle(true).build();
-        Ec2Client ec2 = Ec2Client.builder().region(Region.US_EAST_1).credentialsProvider(creds).endpointOverride(MotoServer.endpoint()).build()) {
-      s3.createBucket(b -> b.bucket(BUCKET));
-      String ami = ec2.describeImages(b -> b.owners("amazon")).images().get(0).imageId();
-      instanceId = ec2.runInstances(b -> b.imageId(ami).instanceType("t3.micro").minCount(1).maxCount(1)).instances().get(0).instanceId();
-    }
-    Path home = tmp.resolve("home");
-    Cli cli = new Cli(home).env("AWS_ACCESS_KEY_ID", MotoServer.ACCESS_KEY).env("AWS_SECRET_ACCESS_KEY", MotoServer.SECRET_KEY)
-        .env("AWS_REGION", MotoServer.REGION).env("AWS_EC2_METADATA_DISABLED", "true");
-    ok(cli.custody("lime", "publish", "--bucket", BUCKET, guest.modules().toString(), "--endpoint-url", endpoint));
-    ok(cli.custody("lime", "install-document", "--endpoint-url", endpoint));
-    ok(cli.custody("case", "open", "IR-MEM", "--examiner", "Jane Doe"));
-
-    SsmAgentEmulator agent;
-    Thread agentThread;
-    try (SsmClient ssm = SsmClient.builder().region(Region.US_EAST_1).credentialsProvider(creds).endpointOverride(MotoServer.endpoint()).build()) {
-      agent = new SsmAgentEmulator(ssm, instanceId, guest, tmp.resolve("job"), Map.of("RELAY_PORTS", Integer.toString(MotoServer.endpoint().getPort())));
-      agentThread = new Thread(agent, "ssm-agent");
-      agentThread.start();
-      Run acquire = cli.custody("acquire", "memory", "--case", "IR-MEM", "--instance", instanceId, "--bucket", BUCKET, "--endpoint-url", endpoint,
-          "--timeout", "15m", "--poll", "2s", "--port", "4444", "--json", "--no-progress");
-      agentThread.join();
+    try (Emulated aws = new Emulated()) {
+      String instanceId = aws.instanceId;
+      Cli cli = aws.cli;
+      Path home = aws.home;
+      ok(cli.custody("lime", "publish", "--bucket", BUCKET, guest.modules().toString(), "--endpoint-url", aws.endpoint));
+      ok(cli.custody("lime", "install-document", "--endpoint-url", aws.endpoint));
+      ok(cli.custody("case", "open", "IR-MEM", "--examiner", "Jane Doe"));
+      SsmAgentEmulator agent = aws.agent(guest);
+      Run acquire = aws.acquire(agent, "IR-MEM", "--timeout", "15m", "--json");
       LimeGuest.Boot boot = agent.boot.get();
       assertThat(agent.error.get()).as("agent: %s", agent.error.get()).isNull();
       assertThat(acquire.exit()).as("acquire memory: %s\nguest job:\n%s", acquire.err(), boot.job()).isZero();
@@ -122,31 +106,16 @@ class MemoryCaptureIT {
   @Test
   void acquireMemory_noModuleForTheGuestKernel_hostStopsUploadAbortedMemoryUnfinished() throws Exception {
     LimeGuest guest = LimeGuest.ensure();
-    String endpoint = MotoServer.endpoint().toString();
-    var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create(MotoServer.ACCESS_KEY, MotoServer.SECRET_KEY));
-    try (S3Client s3 = S3Client.builder().region(Region.US_EAST_1).credentialsProvider(creds).endpointOverride(MotoServer.endpoint()).forcePathStyle(true).build();
-        Ec2Client ec2 = Ec2Client.builder().region(Region.US_EAST_1).credentialsProvider(creds).endpointOverride(MotoServer.endpoint()).build();
-        SsmClient ssm = SsmClient.builder().region(Region.US_EAST_1).credentialsProvider(creds).endpointOverride(MotoServer.endpoint()).build()) {
-      s3.createBucket(b -> b.bucket(BUCKET));
-      String ami = ec2.describeImages(b -> b.owners("amazon")).images().get(0).imageId();
-      String instanceId = ec2.runInstances(b -> b.imageId(ami).instanceType("t3.micro").minCount(1).maxCount(1)).instances().get(0).instanceId();
-      Path home = tmp.resolve("home");
-      Cli cli = new Cli(home).env("AWS_ACCESS_KEY_ID", MotoServer.ACCESS_KEY).env("AWS_SECRET_ACCESS_KEY", MotoServer.SECRET_KEY)
-          .env("AWS_REGION", MotoServer.REGION).env("AWS_EC2_METADATA_DISABLED", "true");
+    try (Emulated aws = new Emulated()) {
+      String instanceId = aws.instanceId;
+      S3Client s3 = aws.s3;
       // the library holds a module, but only for another kernel
-      Path other = Files.createDirectories(tmp.resolve("modules/5.10.0-99-amd64"));
-      byte[] ko = Files.readAllBytes(guest.modules().resolve(guest.release).resolve("lime.ko"));
-      String text = new String(ko, java.nio.charset.StandardCharsets.ISO_8859_1).replace("vermagic=" + guest.release, "vermagic=5.10.0-99-amd64");
-      Files.write(other.resolve("lime.ko"), text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-      ok(cli.custody("lime", "publish", "--bucket", BUCKET, tmp.resolve("modules").toString(), "--endpoint-url", endpoint));
-      ok(cli.custody("lime", "install-document", "--endpoint-url", endpoint));
-      ok(cli.custody("case", "open", "IR-MEM2", "--examiner", "Jane Doe"));
-      SsmAgentEmulator agent = new SsmAgentEmulator(ssm, instanceId, guest, tmp.resolve("job"), Map.of("RELAY_PORTS", Integer.toString(MotoServer.endpoint().getPort())));
-      Thread t = new Thread(agent, "ssm-agent");
-      t.start();
-      Run acquire = cli.custody("acquire", "memory", "--case", "IR-MEM2", "--instance", instanceId, "--bucket", BUCKET, "--endpoint-url", endpoint,
-          "--timeout", "10m", "--poll", "2s", "--port", "4444", "--no-progress");
-      t.join();
+      otherKernelModule(guest);
+      ok(aws.cli.custody("lime", "publish", "--bucket", BUCKET, tmp.resolve("modules").toString(), "--endpoint-url", aws.endpoint));
+      ok(aws.cli.custody("lime", "install-document", "--endpoint-url", aws.endpoint));
+      ok(aws.cli.custody("case", "open", "IR-MEM2", "--examiner", "Jane Doe"));
+      SsmAgentEmulator agent = aws.agent(guest);
+      Run acquire = aws.acquire(agent, "IR-MEM2", "--timeout", "10m");
       assertThat(agent.error.get()).isNull();
       LimeGuest.Boot boot = agent.boot.get();
       assertThat(acquire.exit()).as(acquire.err()).isEqualTo(5);
@@ -156,7 +125,7 @@ class MemoryCaptureIT {
       assertThat(s3.listMultipartUploads(b -> b.bucket(BUCKET)).uploads()).isEmpty();
       assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("custody/")).contents()).extracting(o -> o.key())
           .noneMatch(k -> k.endsWith("/memory.lime")).anyMatch(k -> k.endsWith("/result.json"));
-      var kase = CaseStore.at(home, Clock.systemUTC()).load("IR-MEM2");
+      var kase = CaseStore.at(aws.home, Clock.systemUTC()).load("IR-MEM2");
       assertThat(Acquisitions.state(kase.log().verify().entries(), instanceId, "memory")).isEqualTo(Acquisitions.State.UNFINISHED);
       assertThat(kase.items()).isEmpty();
     }
@@ -165,41 +134,81 @@ class MemoryCaptureIT {
   @Test
   void acquireMemory_buildOnHostAllowedButNoHeaders_hostRefusesWithReason() throws Exception {
     LimeGuest guest = LimeGuest.ensure();
-    String endpoint = MotoServer.endpoint().toString();
-    var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create(MotoServer.ACCESS_KEY, MotoServer.SECRET_KEY));
-    try (S3Client s3 = S3Client.builder().region(Region.US_EAST_1).credentialsProvider(creds).endpointOverride(MotoServer.endpoint()).forcePathStyle(true).build();
-        Ec2Client ec2 = Ec2Client.builder().region(Region.US_EAST_1).credentialsProvider(creds).endpointOverride(MotoServer.endpoint()).build();
-        SsmClient ssm = SsmClient.builder().region(Region.US_EAST_1).credentialsProvider(creds).endpointOverride(MotoServer.endpoint()).build()) {
-      s3.createBucket(b -> b.bucket(BUCKET));
-      String ami = ec2.describeImages(b -> b.owners("amazon")).images().get(0).imageId();
-      String instanceId = ec2.runInstances(b -> b.imageId(ami).instanceType("t3.micro").minCount(1).maxCount(1)).instances().get(0).instanceId();
-      Path home = tmp.resolve("home");
-      Cli cli = new Cli(home).env("AWS_ACCESS_KEY_ID", MotoServer.ACCESS_KEY).env("AWS_SECRET_ACCESS_KEY", MotoServer.SECRET_KEY)
-          .env("AWS_REGION", MotoServer.REGION).env("AWS_EC2_METADATA_DISABLED", "true");
+    try (Emulated aws = new Emulated()) {
       // a library with LiME's source but no module for the guest's kernel; the guest has no headers
-      Path lib = Files.createDirectories(tmp.resolve("modules/5.10.0-99-amd64"));
-      byte[] ko = Files.readAllBytes(guest.modules().resolve(guest.release).resolve("lime.ko"));
-      String text = new String(ko, java.nio.charset.StandardCharsets.ISO_8859_1).replace("vermagic=" + guest.release, "vermagic=5.10.0-99-amd64");
-      Files.write(lib.resolve("lime.ko"), text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      otherKernelModule(guest);
       Path src = Files.createDirectories(tmp.resolve("src/lime"));
       Files.writeString(src.resolve("main.c"), "/* LiME */\n");
       assertThat(new ProcessBuilder("tar", "-czf", tmp.resolve("modules/lime-source.tar.gz").toString(), "-C", tmp.resolve("src").toString(), "lime")
           .start().waitFor()).isZero();
-      ok(cli.custody("lime", "publish", "--bucket", BUCKET, tmp.resolve("modules").toString(), "--endpoint-url", endpoint));
-      ok(cli.custody("lime", "install-document", "--endpoint-url", endpoint));
-      ok(cli.custody("case", "open", "IR-MEM3", "--examiner", "Jane Doe"));
-      SsmAgentEmulator agent = new SsmAgentEmulator(ssm, instanceId, guest, tmp.resolve("job"), Map.of("RELAY_PORTS", Integer.toString(MotoServer.endpoint().getPort())));
-      Thread t = new Thread(agent, "ssm-agent");
-      t.start();
-      Run acquire = cli.custody("acquire", "memory", "--case", "IR-MEM3", "--instance", instanceId, "--bucket", BUCKET, "--endpoint-url", endpoint,
-          "--timeout", "10m", "--poll", "2s", "--port", "4444", "--allow-build-on-host", "--no-progress");
-      t.join();
+      ok(aws.cli.custody("lime", "publish", "--bucket", BUCKET, tmp.resolve("modules").toString(), "--endpoint-url", aws.endpoint));
+      ok(aws.cli.custody("lime", "install-document", "--endpoint-url", aws.endpoint));
+      ok(aws.cli.custody("case", "open", "IR-MEM3", "--examiner", "Jane Doe"));
+      SsmAgentEmulator agent = aws.agent(guest);
+      Run acquire = aws.acquire(agent, "IR-MEM3", "--timeout", "10m", "--allow-build-on-host");
       assertThat(agent.error.get()).isNull();
       assertThat(acquire.exit()).as(acquire.err()).isEqualTo(5);
       assertThat(acquire.err()).contains("no kernel headers at /lib/modules/" + guest.release + "/build");
       assertThat(agent.boot.get().job()).contains("status failed", "module not-loaded");
-      assertThat(s3.listMultipartUploads(b -> b.bucket(BUCKET)).uploads()).isEmpty();
+      assertThat(aws.s3.listMultipartUploads(b -> b.bucket(BUCKET)).uploads()).isEmpty();
     }
+  }
+
+  /**
+   * The emulator's side of a capture: the capture bucket, an instance to capture, clients, and the
+   * custody CLI pointed at the emulator through the default credential chain.
+   */
+  private final class Emulated implements AutoCloseable {
+    final String endpoint = MotoServer.endpoint().toString();
+    final S3Client s3;
+    final Ec2Client ec2;
+    final SsmClient ssm;
+    final String instanceId;
+    final Path home = tmp.resolve("home");
+    final Cli cli = new Cli(home).env("AWS_ACCESS_KEY_ID", MotoServer.ACCESS_KEY).env("AWS_SECRET_ACCESS_KEY", MotoServer.SECRET_KEY)
+        .env("AWS_REGION", MotoServer.REGION).env("AWS_EC2_METADATA_DISABLED", "true");
+
+    Emulated() {
+      var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create(MotoServer.ACCESS_KEY, MotoServer.SECRET_KEY));
+      s3 = S3Client.builder().region(Region.US_EAST_1).credentialsProvider(creds).endpointOverride(MotoServer.endpoint()).forcePathStyle(true).build();
+      ec2 = Ec2Client.builder().region(Region.US_EAST_1).credentialsProvider(creds).endpointOverride(MotoServer.endpoint()).build();
+      ssm = SsmClient.builder().region(Region.US_EAST_1).credentialsProvider(creds).endpointOverride(MotoServer.endpoint()).build();
+      s3.createBucket(b -> b.bucket(BUCKET));
+      String ami = ec2.describeImages(b -> b.owners("amazon")).images().get(0).imageId();
+      instanceId = ec2.runInstances(b -> b.imageId(ami).instanceType("t3.micro").minCount(1).maxCount(1)).instances().get(0).instanceId();
+    }
+
+    /** The guest playing the instance's SSM agent, relaying its uploads to the emulator. */
+    SsmAgentEmulator agent(LimeGuest guest) {
+      return new SsmAgentEmulator(ssm, instanceId, guest, tmp.resolve("job"), Map.of("RELAY_PORTS", Integer.toString(MotoServer.endpoint().getPort())));
+    }
+
+    /** custody acquire memory of the instance while the agent runs the command; returns when both are done. */
+    Run acquire(SsmAgentEmulator agent, String caseId, String... more) throws InterruptedException {
+      Thread t = new Thread(agent, "ssm-agent");
+      t.start();
+      List<String> args = new ArrayList<>(List.of("acquire", "memory", "--case", caseId, "--instance", instanceId, "--bucket", BUCKET,
+          "--endpoint-url", endpoint, "--poll", "2s", "--port", "4444", "--no-progress"));
+      args.addAll(List.of(more));
+      Run r = cli.custody(args.toArray(String[]::new));
+      t.join();
+      return r;
+    }
+
+    @Override
+    public void close() {
+      s3.close();
+      ec2.close();
+      ssm.close();
+    }
+  }
+
+  /** tmp/modules/5.10.0-99-amd64/lime.ko: the guest's module relabelled for another kernel. */
+  private void otherKernelModule(LimeGuest guest) throws IOException {
+    Path other = Files.createDirectories(tmp.resolve("modules/5.10.0-99-amd64"));
+    byte[] ko = Files.readAllBytes(guest.modules().resolve(guest.release).resolve("lime.ko"));
+    String text = new String(ko, java.nio.charset.StandardCharsets.ISO_8859_1).replace("vermagic=" + guest.release, "vermagic=5.10.0-99-amd64");
+    Files.write(other.resolve("lime.ko"), text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
   }
 
   private static void ok(Run r) {
