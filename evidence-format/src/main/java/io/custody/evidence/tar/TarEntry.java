@@ -18,6 +18,19 @@ public record TarEntry(String name, Kind kind, long size, long offset) {
     HARDLINK,
     DEVICE,
     FIFO,
-    OTHER
+    OTHER;
+
+    /** How a finding names this kind. */
+    public String label() {
+      return switch (this) {
+        case FILE -> "regular file";
+        case DIRECTORY -> "folder";
+        case SYMLINK -> "symbolic link";
+        case HARDLINK -> "hard link";
+        case DEVICE -> "device";
+        case FIFO -> "FIFO";
+        case OTHER -> "special entry";
+      };
+    }
   }
 }

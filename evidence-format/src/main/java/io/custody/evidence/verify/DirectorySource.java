@@ -1,5 +1,6 @@
 package io.custody.evidence.verify;
 
+import io.custody.evidence.tar.TarEntry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -30,16 +31,16 @@ final class DirectorySource implements BundleSource {
     List<Path> all = new ArrayList<>();
     walk(root, all, 0);
     all.sort(Comparator.comparing((Path p) -> !p.equals(root.resolve("manifest.json"))).thenComparing(p -> root.relativize(p).toString()));
-    handler.entry(new RawEntry(top + "/", RawEntry.Kind.DIRECTORY, 0), InputStream.nullInputStream());
+    handler.entry(new RawEntry(top + "/", TarEntry.Kind.DIRECTORY, 0), InputStream.nullInputStream());
     for (Path p : all) {
       BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       String name = top + "/" + root.relativize(p).toString().replace('\\', '/');
       if (a.isRegularFile()) {
         try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
-          handler.entry(new RawEntry(name, RawEntry.Kind.FILE, a.size()), in);
+          handler.entry(new RawEntry(name, TarEntry.Kind.FILE, a.size()), in);
         }
       } else {
-        RawEntry.Kind k = a.isDirectory() ? RawEntry.Kind.DIRECTORY : a.isSymbolicLink() ? RawEntry.Kind.SYMLINK : RawEntry.Kind.OTHER;
+        TarEntry.Kind k = a.isDirectory() ? TarEntry.Kind.DIRECTORY : a.isSymbolicLink() ? TarEntry.Kind.SYMLINK : TarEntry.Kind.OTHER;
         handler.entry(new RawEntry(a.isDirectory() ? name + "/" : name, k, 0), InputStream.nullInputStream());
       }
     }

@@ -32,7 +32,7 @@ final class TarSource implements BundleSource {
   public void forEach(Handler handler) throws IOException {
     try (InputStream raw = new BufferedInputStream(opener.open(), 1 << 20)) {
       new StrictTarReader(raw, MAX_ENTRIES).forEach((e, in) ->
-          handler.entry(new RawEntry(e.name(), RawEntry.Kind.valueOf(e.kind().name()), e.size()), in));
+          handler.entry(new RawEntry(e.name(), e.kind(), e.size()), in));
     }
   }
 

@@ -3,6 +3,7 @@ package io.custody.evidence.verify;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.custody.evidence.Sha256;
 import io.custody.evidence.custody.CustodyChain;
+import io.custody.evidence.tar.TarEntry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +36,7 @@ class ManifestFuzzTest {
       }
     };
     try (Collector c = new Collector(none, findings, Path.of(System.getProperty("java.io.tmpdir")))) {
-      c.entry(new RawEntry("top/manifest.json", RawEntry.Kind.FILE, input.length), new ByteArrayInputStream(input));
+      c.entry(new RawEntry("top/manifest.json", TarEntry.Kind.FILE, input.length), new ByteArrayInputStream(input));
       c.finishRawChecks();
       if (c.manifest != null) {
         ManifestCheck.check(c.manifest, c, Map.of("manifest.json", Sha256.digest(input)), CustodyChain.verify(List.of()), findings);
