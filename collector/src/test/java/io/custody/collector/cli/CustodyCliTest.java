@@ -2,33 +2,23 @@ package io.custody.collector.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.custody.collector.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class CustodyCliTest {
 
   @TempDir Path tmp;
 
-  private record Result(int exit, String out, String err) {}
-
-  private static Result run(String... args) {
-    CommandLine cl = CustodyCli.commandLine(args);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int exit = cl.execute(args);
-    return new Result(exit, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.run(args);
   }
 
   @Test
   void help_listsEveryCommandAndTheExitCodes() {
-    Result r = run("--help");
+    CliRun r = run("--help");
     assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("keys", "case", "seal", "verify", "hash", "Exit codes: 0 ok");
   }
@@ -42,7 +32,7 @@ class CustodyCliTest {
 
   @Test
   void unknownCommand_usageExit2WithHint() {
-    Result r = run("sael");
+    CliRun r = run("sael");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("'sael'", "custody --help");
   }
@@ -52,12 +42,12 @@ class CustodyCliTest {
     String home = tmp.resolve("home").toString();
     assertThat(run("case", "open", "IR-1", "--examiner", "E", "--home", home).exit()).isZero();
     Path f = Files.writeString(tmp.resolve("notes.txt"), "hello");
-    Result add = run("case", "add", "IR-1", "--home", home, "--type", "other", "--source-id", "analyst-notes", f.toString());
+    CliRun add = run("case", "add", "IR-1", "--home", home, "--type", "other", "--source-id", "analyst-notes", f.toString());
     assertThat(add.exit()).as(add.err()).isZero();
     assertThat(add.out()).contains("item-001", "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
-    Result status = run("case", "status", "IR-1", "--home", home);
+    CliRun status = run("case", "status", "IR-1", "--home", home);
     assertThat(status.out()).contains("custody log  3 entries", "intact", "open actions none");
-    Result bad = run("case", "add", "IR-1", "--home", home, "--type", "floppy", "--source-id", "x", f.toString());
+    CliRun bad = run("case", "add", "IR-1", "--home", home, "--type", "floppy", "--source-id", "x", f.toString());
     assertThat(bad.exit()).isEqualTo(2);
     assertThat(bad.err()).contains("Failed to parse item type 'floppy'");
   }
@@ -65,7 +55,7 @@ class CustodyCliTest {
   @Test
   void internalErrorsAreExit70_stackOnlyWithVerbose() {
     // A directory where a file is expected is refused cleanly (exit 2), not as an internal error.
-    Result r = run("hash", tmp.toString());
+    CliRun r = run("hash", tmp.toString());
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).doesNotContain("\tat ");
   }

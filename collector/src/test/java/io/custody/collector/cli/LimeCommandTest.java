@@ -3,15 +3,13 @@ package io.custody.collector.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.custody.collector.testing.CliRun;
 import io.custody.evidence.internal.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code custody lime inspect} and {@code install-document --print} through the real command line. */
 class LimeCommandTest {
@@ -20,28 +18,20 @@ class LimeCommandTest {
 
   @TempDir Path tmp;
 
-  private record Result(int exit, String out, String err) {}
-
-  private static Result run(String... args) {
-    CommandLine cl = CustodyCli.commandLine(args);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int exit = cl.execute(args);
-    return new Result(exit, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.run(args);
   }
 
   @Test
   void inspect_realLimeFile_rangesAndExit0() {
-    Result r = run("lime", "inspect", CORPUS.resolve("memflow-lime/deb-x86_64-slice.lime").toString());
+    CliRun r = run("lime", "inspect", CORPUS.resolve("memflow-lime/deb-x86_64-slice.lime").toString());
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).contains("0x1000", "0x9ffff", "651264 bytes of RAM declared", "LIME OK");
   }
 
   @Test
   void inspect_againstRealIomem_missingRangesExit1() throws Exception {
-    Result r = run("lime", "inspect", CORPUS.resolve("memflow-lime/deb-x86_64-slice.lime").toString(),
+    CliRun r = run("lime", "inspect", CORPUS.resolve("memflow-lime/deb-x86_64-slice.lime").toString(),
         "--iomem", CORPUS.resolve("avml-iomem/iomem.txt").toString(), "--json");
     assertThat(r.exit()).isEqualTo(1);
     JsonNode j = Json.mapper().readTree(r.out());
@@ -54,7 +44,7 @@ class LimeCommandTest {
   void inspect_truncatedCopy_exit1NamesTheOffset() throws Exception {
     byte[] all = Files.readAllBytes(CORPUS.resolve("memflow-lime/deb-x86_64-slice.lime"));
     Path cut = Files.write(tmp.resolve("cut.lime"), Arrays.copyOf(all, 100_000));
-    Result r = run("lime", "inspect", cut.toString());
+    CliRun r = run("lime", "inspect", cut.toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out()).contains("[truncated-data] offset 100000", "LIME PROBLEMS");
   }
@@ -66,7 +56,7 @@ class LimeCommandTest {
 
   @Test
   void installDocumentPrint_schema22RunShellScript() throws Exception {
-    Result r = run("lime", "install-document", "--print");
+    CliRun r = run("lime", "install-document", "--print");
     assertThat(r.exit()).isZero();
     JsonNode doc = Json.mapper().readTree(r.out());
     assertThat(doc.path("schemaVersion").asText()).isEqualTo("2.2");

@@ -80,7 +80,7 @@ class MemoryCapturePolicyTest {
   void setUp() throws Exception {
     home = tmp.resolve("home");
     modules = Files.createDirectories(tmp.resolve("modules").resolve(RELEASE)).getParent();
-    Files.write(modules.resolve(RELEASE).resolve("lime.ko"), RunCommandHost.fakeModule(RELEASE));
+    Files.write(modules.resolve(RELEASE).resolve("lime.ko"), io.custody.lime.TestModules.fake(RELEASE));
     ssm = emulator(SsmClient.builder());
     s3 = emulator(S3Client.builder().forcePathStyle(true));
     s3.createBucket(b -> b.bucket(BUCKET));

@@ -162,16 +162,4 @@ public final class RunCommandHost implements Runnable {
     rnd.nextBytes(data);
     out.writeBytes(data);
   }
-
-  /** Enough of an ELF kernel module for the module library: ELF magic and a vermagic naming {@code release}. */
-  public static byte[] fakeModule(String release) {
-    byte[] b = new byte[4096];
-    b[0] = 0x7f;
-    b[1] = 'E';
-    b[2] = 'L';
-    b[3] = 'F';
-    byte[] v = ("vermagic=" + release + " SMP preempt mod_unload modversions \0").getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(v, 0, b, 1000, v.length);
-    return b;
-  }
 }
