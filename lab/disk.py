@@ -102,7 +102,8 @@ def build_image(work, attack_epoch, size_mib=48):
     # installation's files changed months ago and only what the attacker wrote (and the folders it
     # wrote into) changed at the attack. debugfs sets the inode change times so.
     # A new file changed when it was written (its mtime), a folder when the last file went into it.
-    new = {rel: int(os.lstat(os.path.join(root, rel.lstrip("/"))).st_mtime) for rel in _tree(root) - installed}
+    tree = _tree(root)
+    new = {rel: int(os.lstat(os.path.join(root, rel.lstrip("/"))).st_mtime) for rel in tree - installed}
     for rel in sorted(new, key=len, reverse=True):  # a new folder: when its newest content was written
         if os.path.isdir(os.path.join(root, rel.lstrip("/"))):
             inside = [w for r, w in new.items() if r.startswith(rel + "/") and not os.path.isdir(os.path.join(root, r.lstrip("/")))]
@@ -112,7 +113,7 @@ def build_image(work, attack_epoch, size_mib=48):
         parent = os.path.dirname(rel)
         changed[parent] = max(changed.get(parent, 0), when)
     cmds = []
-    for rel in sorted(_tree(root) | {"/"}):
+    for rel in sorted(tree | {"/"}):
         cmds.append(f'sif "{rel}" ctime @{changed.get(rel, int(old))}')
         if rel in new:
             cmds.append(f'sif "{rel}" crtime @{new[rel]}')

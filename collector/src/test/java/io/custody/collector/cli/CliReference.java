@@ -66,18 +66,15 @@ public final class CliReference {
    * of its description, each linked to its section of docs/cli.md.
    */
   static String table() {
-    List<Entry> all = new ArrayList<>();
-    collect(fixedWidth(CustodyCli.commandLine()), 0, all);
-    collect(fixedWidth(VerifyMain.commandLine()), 0, all);
+    List<Entry> all = entries();
     StringBuilder t = new StringBuilder("| command | what it does |\n| --- | --- |\n");
-    Map<String, Integer> anchors = new HashMap<>();
-    for (Entry e : all) {
-      String a = anchor(e.name);
-      int n = anchors.merge(a, 1, Integer::sum);
+    List<String> anchors = anchors(all);
+    for (int i = 0; i < all.size(); i++) {
+      Entry e = all.get(i);
       if (e.group || e.depth == 0 && !e.name.equals("custody-verify")) {
         continue;
       }
-      t.append("| [`").append(e.name).append("`](docs/cli.md#").append(n == 1 ? a : a + "-" + (n - 1)).append(") | ")
+      t.append("| [`").append(e.name).append("`](docs/cli.md#").append(anchors.get(i)).append(") | ")
           .append(e.summary.replace("|", "\\|")).append(" |\n");
     }
     return t.toString();
@@ -85,9 +82,7 @@ public final class CliReference {
 
   /** The whole of docs/cli.md. */
   public static String markdown() {
-    List<Entry> all = new ArrayList<>();
-    collect(fixedWidth(CustodyCli.commandLine()), 0, all);
-    collect(fixedWidth(VerifyMain.commandLine()), 0, all);
+    List<Entry> all = entries();
     StringBuilder md = new StringBuilder();
     md.append("# Command-line reference\n\n");
     md.append("Every command of `custody` and of the standalone verifier `custody-verify`, with its usage help\n");
@@ -96,12 +91,10 @@ public final class CliReference {
     md.append("file and the code disagree). Exit codes, output conventions and a walk-through are in the\n");
     md.append("[README](../README.md); deploying on a real workstation in [deploy.md](deploy.md).\n\n");
     md.append("## Contents\n\n");
-    Map<String, Integer> anchors = new HashMap<>();
-    for (Entry e : all) {
-      // GitHub numbers repeated anchors: custody verify and custody-verify are both "custody-verify".
-      String a = anchor(e.name);
-      int n = anchors.merge(a, 1, Integer::sum);
-      md.append("  ".repeat(e.depth)).append("- [").append(e.name).append("](#").append(n == 1 ? a : a + "-" + (n - 1)).append(")\n");
+    List<String> anchors = anchors(all);
+    for (int i = 0; i < all.size(); i++) {
+      Entry e = all.get(i);
+      md.append("  ".repeat(e.depth)).append("- [").append(e.name).append("](#").append(anchors.get(i)).append(")\n");
     }
     for (Entry e : all) {
       md.append("\n## ").append(e.name).append("\n\n```text\n");
@@ -112,6 +105,14 @@ public final class CliReference {
 
   /** @param group a command that only holds subcommands */
   private record Entry(String name, int depth, String help, String summary, boolean group) {}
+
+  /** Every command of custody, then custody-verify, depth first. */
+  private static List<Entry> entries() {
+    List<Entry> all = new ArrayList<>();
+    collect(fixedWidth(CustodyCli.commandLine()), 0, all);
+    collect(fixedWidth(VerifyMain.commandLine()), 0, all);
+    return all;
+  }
 
   private static CommandLine fixedWidth(CommandLine cl) {
     cl.setUsageHelpAutoWidth(false);
@@ -130,6 +131,21 @@ public final class CliReference {
         collect(sub, depth + 1, out);
       }
     }
+  }
+
+  /**
+   * Each entry's anchor in docs/cli.md. GitHub numbers repeated anchors: custody verify and
+   * custody-verify are both "custody-verify", the second "custody-verify-1".
+   */
+  private static List<String> anchors(List<Entry> all) {
+    Map<String, Integer> seen = new HashMap<>();
+    List<String> out = new ArrayList<>();
+    for (Entry e : all) {
+      String a = anchor(e.name);
+      int n = seen.merge(a, 1, Integer::sum);
+      out.add(n == 1 ? a : a + "-" + (n - 1));
+    }
+    return out;
   }
 
   /** The description's first sentence, on one line. */
