@@ -70,6 +70,7 @@ class MemoryCaptureIT {
       // (b) the host's and the workstation's SHA-256 are equal, and equal to the bytes in the case
       String host = report.path("host_sha256").asText();
       assertThat(report.path("workstation_sha256").asText()).isEqualTo(host);
+      assertThat(report.path("host_hasher").asText()).as("the guest kernel has sha256: LiME's own digest").isEqualTo("lime-digest");
       Path dump = extract(home, report.path("item_id").asText());
       assertThat(sha256(dump).hex()).isEqualTo(host);
 
@@ -100,6 +101,32 @@ class MemoryCaptureIT {
       var kase = CaseStore.at(home, Clock.systemUTC()).load("IR-MEM");
       assertThat(Acquisitions.state(kase.log().verify().entries(), instanceId, "memory")).isEqualTo(Acquisitions.State.SUCCEEDED);
       assertThat(kase.log().verify().intact()).isTrue();
+    }
+  }
+
+  /**
+   * A kernel whose crypto API has no sha256 (simulated: /proc/crypto hidden behind /dev/null in the
+   * guest before the command runs): the host hashes a copy of the stream with sha256sum instead, here
+   * with the parts gzip-compressed, and the two ends still agree.
+   */
+  @Test
+  void acquireMemory_kernelWithoutSha256AndGzip_hostHashesWithSha256sum() throws Exception {
+    LimeGuest guest = LimeGuest.ensure();
+    try (Emulated aws = new Emulated()) {
+      ok(aws.cli.custody("lime", "publish", "--bucket", BUCKET, guest.modules().toString(), "--endpoint-url", aws.endpoint));
+      ok(aws.cli.custody("lime", "install-document", "--endpoint-url", aws.endpoint));
+      ok(aws.cli.custody("case", "open", "IR-MEM4", "--examiner", "Jane Doe"));
+      SsmAgentEmulator agent = aws.agent(guest);
+      agent.hostSetup = "mount -o bind /dev/null /proc/crypto || exit 97\n";
+      Run acquire = aws.acquire(agent, "IR-MEM4", "--timeout", "15m", "--compress", "gzip", "--json");
+      LimeGuest.Boot boot = agent.boot.get();
+      assertThat(agent.error.get()).as("agent: %s", agent.error.get()).isNull();
+      assertThat(acquire.exit()).as("acquire memory: %s\nguest job:\n%s", acquire.err(), boot.job()).isZero();
+      JsonNode report = Json.mapper().readTree(acquire.out());
+      assertThat(report.path("outcome").asText()).isEqualTo("succeeded");
+      assertThat(report.path("host_hasher").asText()).isEqualTo("sha256sum");
+      assertThat(report.path("workstation_sha256").asText()).isEqualTo(report.path("host_sha256").asText());
+      assertThat(report.path("inspection").path("clean").asBoolean()).isTrue();
     }
   }
 

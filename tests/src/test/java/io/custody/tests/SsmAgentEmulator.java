@@ -32,6 +32,8 @@ final class SsmAgentEmulator implements Runnable {
   final AtomicReference<LimeGuest.Boot> boot = new AtomicReference<>();
   final AtomicReference<Throwable> error = new AtomicReference<>();
   volatile String script;
+  /** Shell lines the guest runs before the document's script: the state of the host, not part of the command. */
+  volatile String hostSetup = "";
 
   SsmAgentEmulator(SsmClient ssm, String instanceId, LimeGuest guest, Path jobDir, Map<String, String> guestEnv) {
     this.ssm = ssm;
@@ -63,7 +65,7 @@ final class SsmAgentEmulator implements Runnable {
         sb.append(render(line.asText(), values)).append('\n');
       }
       script = sb.toString();
-      boot.set(guest.run(jobDir, script, guestEnv));
+      boot.set(guest.run(jobDir, hostSetup + script, guestEnv));
     } catch (Throwable t) {
       error.set(t);
     }

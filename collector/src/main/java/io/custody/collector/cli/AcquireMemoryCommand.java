@@ -102,7 +102,8 @@ final class AcquireMemoryCommand implements Callable<Integer> {
       out.println("item        " + r.itemId() + " (memory of " + r.instanceId() + ", " + r.instanceType() + ", " + r.memoryMib() + " MiB)");
       out.println("kernel      " + r.kernelRelease());
       out.println("bytes       " + r.bytes() + " (" + ByteSize.format(r.bytes()) + ") in " + r.parts() + " parts of " + ByteSize.format(r.partSize()));
-      out.println("sha256      " + r.workstationSha256() + (r.hashesMatch() ? " (equal to the host's)" : " (host: " + r.hostSha256() + ")"));
+      out.println("sha256      " + r.workstationSha256() + (r.hashesMatch() ? " (equal to the host's, by " + r.hostHasher() + ")"
+          : " (host, by " + r.hostHasher() + ": " + r.hostSha256() + ")"));
       out.println("lime        " + r.inspection().layout().rangeCount() + " ranges, " + (r.inspection().clean() ? "complete" : "findings:"));
       for (LimeFinding f : r.inspection().findings()) {
         out.println("  " + f);

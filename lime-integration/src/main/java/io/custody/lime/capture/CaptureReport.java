@@ -12,11 +12,13 @@ import java.util.List;
  * What a memory capture did, for the examiner: where the image is, both hashes, the LiME check.
  *
  * @param outcome succeeded only when both hashes agree and the capture is whole
+ * @param hostHasher what computed the host's SHA-256: {@code lime-digest} (LiME's own digest, in the
+ *     host's kernel) or {@code sha256sum} (on a copy of the stream); {@code unknown} otherwise
  * @param seconds from the intent to the item recorded
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"case", "instance_id", "instance_type", "memory_mib", "kernel_release", "outcome", "item_id", "bytes", "host_sha256",
-    "workstation_sha256", "s3_uri", "command_id", "parts", "part_size", "seconds", "inspection", "notes"})
+    "host_hasher", "workstation_sha256", "s3_uri", "command_id", "parts", "part_size", "seconds", "inspection", "notes"})
 public record CaptureReport(
     @JsonProperty("case") String caseId,
     @JsonProperty("instance_id") String instanceId,
@@ -27,6 +29,7 @@ public record CaptureReport(
     @JsonProperty("item_id") String itemId,
     @JsonProperty("bytes") long bytes,
     @JsonProperty("host_sha256") Sha256 hostSha256,
+    @JsonProperty("host_hasher") String hostHasher,
     @JsonProperty("workstation_sha256") Sha256 workstationSha256,
     @JsonProperty("s3_uri") String s3Uri,
     @JsonProperty("command_id") String commandId,

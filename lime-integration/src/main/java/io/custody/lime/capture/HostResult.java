@@ -30,6 +30,7 @@ public record HostResult(
     @JsonProperty("module_sha256") String moduleSha256,
     @JsonProperty("module_built_on_host") String moduleBuiltOnHost,
     @JsonProperty("reader") String reader,
+    @JsonProperty("hasher") String hasher,
     @JsonProperty("http") String http,
     @JsonProperty("insmod_rc") String insmodRc,
     @JsonProperty("rmmod") String rmmod,
@@ -74,6 +75,11 @@ public record HostResult(
       throw new InvalidInputException("Failed to parse host result '" + source + "': unknown format '" + Printable.of(String.valueOf(r.format())) + "'");
     }
     return r;
+  }
+
+  /** What computed the host's SHA-256, one of the values the script writes; {@code unknown} for anything else. */
+  public String hasherLabel() {
+    return "lime-digest".equals(hasher) || "sha256sum".equals(hasher) ? hasher : "unknown";
   }
 
   public boolean ok() {

@@ -24,6 +24,7 @@ RMMOD='not-loaded'
 INSMOD_RC=''
 HTTP=''
 READER=''
+HASHER=''
 PORT=''
 PART_SIZE=''
 COMPRESS=''
@@ -57,7 +58,7 @@ write_result() {
     printf '  "kernel_release": "%s",\n  "uname": "%s",\n  "proc_version": "%s",\n' "$(js "$REL")" "$(js "$(uname -a 2>/dev/null)")" "$(js "$(cat /proc/version 2>/dev/null)")"
     printf '  "lockdown": "%s",\n  "sig_enforce": "%s",\n' "$(js "$(cat /sys/kernel/security/lockdown 2>/dev/null)")" "$(js "$(cat /sys/module/module/parameters/sig_enforce 2>/dev/null)")"
     printf '  "mem_total_kb": %s,\n  "mem_available_kb": %s,\n' "$(awk '$1=="MemTotal:"{print $2}' /proc/meminfo)" "$(awk '$1=="MemAvailable:"{print $2}' /proc/meminfo)"
-    printf '  "module_sha256": "%s",\n  "module_built_on_host": "%s",\n  "http": "%s",\n  "reader": "%s",\n  "port": "%s",\n  "part_size": "%s",\n' "$MOD_SHA" "${BUILT:-no}" "$HTTP" "$READER" "$PORT" "$PART_SIZE"
+    printf '  "module_sha256": "%s",\n  "module_built_on_host": "%s",\n  "http": "%s",\n  "reader": "%s",\n  "hasher": "%s",\n  "port": "%s",\n  "part_size": "%s",\n' "$MOD_SHA" "${BUILT:-no}" "$HTTP" "$READER" "$HASHER" "$PORT" "$PART_SIZE"
     printf '  "insmod_rc": "%s",\n  "rmmod": "%s",\n  "compression": "%s",\n  "bytes": %s,\n  "sha256": "%s",\n' "$INSMOD_RC" "$RMMOD" "${COMPRESS:-none}" "$BYTES" "$SHA"
     printf '  "parts": ['
     sep=''
@@ -124,7 +125,7 @@ if [ "$(cat /sys/module/module/parameters/sig_enforce 2>/dev/null)" = Y ]; then
   fail "module signature enforcement is on (Secure Boot or module.sig_enforce=1): LiME cannot be loaded"
 fi
 grep -q '^lime ' /proc/modules 2>/dev/null && fail "a lime module is already loaded"
-for t in insmod rmmod sha256sum dd tee mkfifo awk; do command -v "$t" >/dev/null 2>&1 || fail "missing tool: $t"; done
+for t in insmod rmmod sha256sum dd tee mkfifo awk head; do command -v "$t" >/dev/null 2>&1 || fail "missing tool: $t"; done
 dd if=/dev/zero of=/dev/null bs=1 count=1 iflag=fullblock 2>/dev/null || fail "dd does not support iflag=fullblock"
 avail=$(awk '$1 == "MemAvailable:" {print $2}' /proc/meminfo)
 need=$(( (PART_SIZE * 2 + 67108864) / 1024 ))
@@ -135,6 +136,10 @@ if command -v bash >/dev/null 2>&1; then READER=bash
 elif command -v nc >/dev/null 2>&1; then READER=nc
 elif busybox nc 2>&1 | grep -q -i usage; then READER='busybox nc'
 else fail "needs bash or nc to read the LiME stream"; fi
+# The stream's SHA-256: LiME's own digest (digest=sha256, computed in the kernel as the pages are sent
+# and served on the same port once the dump is done) when the kernel's crypto API has sha256; else
+# sha256sum on a copy of the stream (tee), which costs a second pass over every byte.
+if grep -qE '^name *: sha256$' /proc/crypto 2>/dev/null; then HASHER=lime-digest; else HASHER=sha256sum; fi
 
 # ---- module: the one built for exactly this kernel, checked by hash before insmod ----
 STAGE=module
@@ -172,7 +177,9 @@ fi
 # ---- capture: LiME serves the dump on loopback; it is cut into parts in RAM and uploaded ----
 STAGE=capture
 # timeout=0: a blocked socket (a part being uploaded) must not make LiME zero-fill the rest of a range.
-insmod "$W/lime.ko" "path=tcp:$PORT" localhostonly=1 format=lime timeout=0 2>"$W/insmod.err" &
+DIGEST_ARG=''
+[ "$HASHER" = lime-digest ] && DIGEST_ARG=digest=sha256
+insmod "$W/lime.ko" "path=tcp:$PORT" localhostonly=1 format=lime timeout=0 $DIGEST_ARG 2>"$W/insmod.err" &
 INSMOD_PID=$!
 i=0
 until grep -q ":$porthex 00000000:0000 0A" /proc/net/tcp 2>/dev/null; do
@@ -208,13 +215,18 @@ put_part() { # NUMBER SIZE URL
 
 # Reads stdin in parts of PART_SIZE into RAM; at most two parts exist at once (one uploading).
 # The part URLs are read in order with the shell's own read: no process per part for that.
+# dd moves 1 MiB blocks when the part size allows: one part-sized buffer per part costs a page
+# fault per page on every part.
 upload_parts() {
   n=0
   pid=''
+  bs=$PART_SIZE
+  count=1
+  if [ $((PART_SIZE % 1048576)) -eq 0 ]; then bs=1048576; count=$((PART_SIZE / 1048576)); fi
   exec 4< "$W/part-urls"
   while :; do
     n=$((n + 1))
-    dd of="$W/part.$n" bs="$PART_SIZE" count=1 iflag=fullblock 2>/dev/null || { echo "reading the stream failed" > "$W/upload.err"; return 1; }
+    dd of="$W/part.$n" bs="$bs" count="$count" iflag=fullblock 2>/dev/null || { echo "reading the stream failed" > "$W/upload.err"; return 1; }
     sz=$(wc -c < "$W/part.$n")
     if [ "$sz" -eq 0 ]; then rm -f "$W/part.$n"; break; fi
     url=''
@@ -229,27 +241,54 @@ upload_parts() {
   return 0
 }
 
+# LiME's digest: once the dump is sent, LiME listens on the port again and sends the hex SHA-256.
+read_digest() {
+  i=0
+  while kill -0 "$INSMOD_PID" 2>/dev/null; do
+    if grep -q ":$porthex 00000000:0000 0A" /proc/net/tcp 2>/dev/null; then
+      read_stream | head -c 128 > "$W/sha256"
+      return 0
+    fi
+    i=$((i + 1)); [ "$i" -gt 300 ] && break
+    pause
+  done
+  return 1
+}
+
 grep '^part ' "$W/plan" > "$W/part-urls"
-mkfifo "$W/hash.fifo"
-sha256sum < "$W/hash.fifo" > "$W/sha256" &
-HASH_PID=$!
 # The hash is over the raw LiME stream; with compression the parts are slices of one gzip stream.
-if [ "$COMPRESS" = gzip ]; then
-  read_stream | tee "$W/hash.fifo" | gzip -1 -c | upload_parts
+if [ "$HASHER" = lime-digest ]; then
+  if [ "$COMPRESS" = gzip ]; then
+    read_stream | gzip -1 -c | upload_parts
+  else
+    read_stream | upload_parts
+  fi
+  up_rc=$?
+  read_digest || echo "LiME served no SHA-256 digest" > "$W/digest.err"
 else
-  read_stream | tee "$W/hash.fifo" | upload_parts
+  mkfifo "$W/hash.fifo"
+  sha256sum < "$W/hash.fifo" > "$W/sha256" &
+  HASH_PID=$!
+  if [ "$COMPRESS" = gzip ]; then
+    read_stream | tee "$W/hash.fifo" | gzip -1 -c | upload_parts
+  else
+    read_stream | tee "$W/hash.fifo" | upload_parts
+  fi
+  up_rc=$?
 fi
-up_rc=$?
 wait "$INSMOD_PID"
 INSMOD_RC=$?
 INSMOD_PID=''
-wait "$HASH_PID"
+[ -n "$HASH_PID" ] && wait "$HASH_PID"
 HASH_PID=''
 T_CAPTURED=$(up)
 [ "$up_rc" -eq 0 ] || fail "$(cat "$W/upload.err" 2>/dev/null || echo upload failed)"
 [ "$INSMOD_RC" -eq 0 ] || fail "LiME failed: $(tr -d '\000-\037' < "$W/insmod.err" | head -c 300)"
+[ -f "$W/digest.err" ] && fail "$(cat "$W/digest.err")"
 BYTES=$(awk '{s += $3} END {printf "%d", s}' "$W/parts")
 SHA=$(cut -c1-64 "$W/sha256")
+case "$SHA" in *[!0-9a-f]*|'') fail "the stream's SHA-256 is missing or malformed" ;; esac
+[ "${#SHA}" -eq 64 ] || fail "the stream's SHA-256 is missing or malformed"
 [ "$BYTES" -gt 0 ] || fail "LiME sent no data"
 STAGE=done
 STATUS=ok
