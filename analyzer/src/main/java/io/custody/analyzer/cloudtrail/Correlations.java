@@ -1,7 +1,5 @@
 package io.custody.analyzer.cloudtrail;
 
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -74,7 +72,7 @@ final class Correlations {
           stopStartInstances.add(id);
         }
       } else if (e.name.equals("ModifyInstanceAttribute") && e.nodeAt("requestParameters.userData") != null
-          && e.at("requestParameters.instanceId") != null && remembered < MAX_REMEMBERED && epoch(e.time) != Long.MIN_VALUE) {
+          && e.at("requestParameters.instanceId") != null && remembered < MAX_REMEMBERED && e.epoch() != Long.MIN_VALUE) {
         String key = e.at("requestParameters.instanceId") + "\u0000" + e.principal;
         int n = userDataCounts.getOrDefault(key, 0);
         long[] times = userDataChanges.get(key);
@@ -82,7 +80,7 @@ final class Correlations {
           times = java.util.Arrays.copyOf(times == null ? new long[4] : times, Math.max(4, n * 2));
           userDataChanges.put(key, times);
         }
-        times[n] = epoch(e.time);
+        times[n] = e.epoch();
         userDataCounts.put(key, n + 1);
         remembered++;
       }
@@ -146,7 +144,7 @@ final class Correlations {
       Rec e = stopStart.get(i);
       String key = stopStartInstances.get(i) + "\u0000" + e.principal;
       long[] changes = userDataChanges.get(key);
-      long t = epoch(e.time);
+      long t = e.epoch();
       if (changes == null || t == Long.MIN_VALUE) {
         continue;
       }
@@ -158,14 +156,6 @@ final class Correlations {
         out.add("instance-user-data", "builtin", "Instance user data read or replaced", "high",
             e.name + " of " + stopStartInstances.get(i) + " within an hour of its user-data change by the same principal", null, e);
       }
-    }
-  }
-
-  private static long epoch(String time) {
-    try {
-      return Instant.parse(time).getEpochSecond();
-    } catch (DateTimeParseException e) {
-      return Long.MIN_VALUE;
     }
   }
 

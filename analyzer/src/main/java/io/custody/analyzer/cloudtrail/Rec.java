@@ -25,6 +25,8 @@ final class Rec {
   final String accessKey;
   final String identityType;
   private String call;
+  private long epoch;
+  private boolean epochParsed;
 
   Rec(JsonNode node) {
     this.node = node;
@@ -55,6 +57,8 @@ final class Rec {
     this.principal = r.principal;
     this.accessKey = r.accessKey;
     this.identityType = r.identityType;
+    this.epoch = r.epoch();
+    this.epochParsed = true;
   }
 
   /** A copy without the record's body, for detectors that must remember events until the end. */
@@ -78,6 +82,57 @@ final class Rec {
       return (type == null ? "AWSService" : type) + ":" + invokedBy;
     }
     return (type == null ? "(unknown)" : type) + (pid == null ? "" : ":" + pid);
+  }
+
+  /** Seconds since the epoch of {@code eventTime}, parsed once; {@link Long#MIN_VALUE} when it is not an ISO-8601 instant. */
+  long epoch() {
+    if (!epochParsed) {
+      epoch = epochSecond(time);
+      epochParsed = true;
+    }
+    return epoch;
+  }
+
+  /**
+   * What {@code Instant.parse(t).getEpochSecond()} gives, without java.time's general parser for the
+   * shape CloudTrail writes ({@code 2024-08-01T12:34:56Z}, optionally with a fraction); any other text
+   * goes to {@code Instant.parse}. {@link Long#MIN_VALUE} when it is not an instant.
+   */
+  static long epochSecond(String t) {
+    int n = t.length();
+    if (n >= 20 && n <= 30 && t.charAt(4) == '-' && t.charAt(7) == '-' && t.charAt(10) == 'T' && t.charAt(13) == ':'
+        && t.charAt(16) == ':' && t.charAt(n - 1) == 'Z' && (n == 20 || (t.charAt(19) == '.' && n > 21 && digits(t, 20, n - 1)))) {
+      int year = num(t, 0, 4);
+      int month = num(t, 5, 7);
+      int day = num(t, 8, 10);
+      int hour = num(t, 11, 13);
+      int minute = num(t, 14, 16);
+      int second = num(t, 17, 19);
+      if (year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= java.time.YearMonth.of(year, month).lengthOfMonth()
+          && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59) {
+        return java.time.LocalDate.of(year, month, day).toEpochDay() * 86400L + hour * 3600L + minute * 60L + second;
+      }
+    }
+    try {
+      return java.time.Instant.parse(t).getEpochSecond();
+    } catch (java.time.format.DateTimeParseException e) {
+      return Long.MIN_VALUE;
+    }
+  }
+
+  private static boolean digits(String t, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = t.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The decimal number in {@code t[from, to)}, or -1 when a character is not a digit. */
+  private static int num(String t, int from, int to) {
+    return digits(t, from, to) ? Integer.parseInt(t, from, to, 10) : -1;
   }
 
   /** {@code eventSource:eventName}, made once. */

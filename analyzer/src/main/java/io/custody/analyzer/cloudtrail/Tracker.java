@@ -2,7 +2,6 @@ package io.custody.analyzer.cloudtrail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -61,18 +60,15 @@ final class Tracker {
     if (!e.succeeded()) {
       count(errors, e.error);
       if (e.error.contains("AccessDenied") || e.error.contains("Unauthorized")) {
-        denied(e.time);
+        denied(e.epoch());
       }
     } else if (created.size() < MAX_CREATED && creates(e.name)) {
       created.add(new ActivitySummary.Created(e.time, e.name, resource(e), e.id));
     }
   }
 
-  private void denied(String time) {
-    long t;
-    try {
-      t = Instant.parse(time).getEpochSecond();
-    } catch (DateTimeParseException ex) {
+  private void denied(long t) {
+    if (t == Long.MIN_VALUE) {
       return;
     }
     deniedRing[deniedCount++ % BURST_MIN] = t;
