@@ -2,32 +2,32 @@ package io.custody.analyzer.sigma;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
-import java.util.Map;
 
 /** A parsed {@code condition}: identifiers combined with and/or/not, parentheses and {@code N of}. */
 sealed interface Condition {
 
-  boolean test(JsonNode event, Map<String, Selection> selections, List<String> scratch);
+  boolean test(JsonNode event, List<String> scratch);
 
-  record Ref(String name) implements Condition {
+  /** A search identifier, bound to its selection when the condition is parsed. */
+  record Ref(String name, Selection selection) implements Condition {
     @Override
-    public boolean test(JsonNode event, Map<String, Selection> selections, List<String> scratch) {
-      return selections.get(name).test(event, scratch);
+    public boolean test(JsonNode event, List<String> scratch) {
+      return selection.test(event, scratch);
     }
   }
 
   record Not(Condition inner) implements Condition {
     @Override
-    public boolean test(JsonNode event, Map<String, Selection> selections, List<String> scratch) {
-      return !inner.test(event, selections, scratch);
+    public boolean test(JsonNode event, List<String> scratch) {
+      return !inner.test(event, scratch);
     }
   }
 
   record And(List<Condition> parts) implements Condition {
     @Override
-    public boolean test(JsonNode event, Map<String, Selection> selections, List<String> scratch) {
+    public boolean test(JsonNode event, List<String> scratch) {
       for (Condition c : parts) {
-        if (!c.test(event, selections, scratch)) {
+        if (!c.test(event, scratch)) {
           return false;
         }
       }
@@ -37,9 +37,9 @@ sealed interface Condition {
 
   record Or(List<Condition> parts) implements Condition {
     @Override
-    public boolean test(JsonNode event, Map<String, Selection> selections, List<String> scratch) {
+    public boolean test(JsonNode event, List<String> scratch) {
       for (Condition c : parts) {
-        if (c.test(event, selections, scratch)) {
+        if (c.test(event, scratch)) {
           return true;
         }
       }
@@ -52,14 +52,15 @@ sealed interface Condition {
    * selections (min = size for "all").
    *
    * @param pattern as written, for messages
+   * @param selections the named selections, in the order of {@code names}
    */
-  record Of(int min, boolean all, String pattern, List<String> names) implements Condition {
+  record Of(int min, boolean all, String pattern, List<String> names, List<Selection> selections) implements Condition {
     @Override
-    public boolean test(JsonNode event, Map<String, Selection> selections, List<String> scratch) {
+    public boolean test(JsonNode event, List<String> scratch) {
       int need = all ? names.size() : min;
       int hits = 0;
       for (int i = 0; i < names.size(); i++) {
-        if (selections.get(names.get(i)).test(event, scratch)) {
+        if (selections.get(i).test(event, scratch)) {
           if (++hits >= need) {
             return true;
           }

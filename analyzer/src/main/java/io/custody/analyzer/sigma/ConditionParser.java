@@ -3,7 +3,7 @@ package io.custody.analyzer.sigma;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,11 +18,11 @@ final class ConditionParser {
   private static final int MAX_DEPTH = 32;
 
   private final List<String> tokens;
-  private final Set<String> identifiers;
+  private final Map<String, Selection> identifiers;
   private int pos;
   private int depth;
 
-  private ConditionParser(List<String> tokens, Set<String> identifiers) {
+  private ConditionParser(List<String> tokens, Map<String, Selection> identifiers) {
     this.tokens = tokens;
     this.identifiers = identifiers;
   }
@@ -31,7 +31,7 @@ final class ConditionParser {
    * @param identifiers the detection's search identifiers, in rule order
    * @throws UnsupportedRuleException for aggregations, unknown identifiers or syntax errors
    */
-  static Condition parse(String text, Set<String> identifiers) {
+  static Condition parse(String text, Map<String, Selection> identifiers) {
     if (text.length() > 4096) {
       throw new UnsupportedRuleException("condition longer than 4096 characters");
     }
@@ -105,28 +105,28 @@ final class ConditionParser {
       List<String> names = resolve(pattern);
       boolean all = lower.equals("all");
       int min = all ? names.size() : lower.equals("any") ? 1 : Integer.parseInt(lower);
-      return new Condition.Of(min, all, pattern, names);
+      return new Condition.Of(min, all, pattern, names, names.stream().map(identifiers::get).toList());
     }
     if (isKeyword(lower) || t.equals(")")) {
       throw new UnsupportedRuleException("condition: unexpected '" + t + "'");
     }
-    if (!identifiers.contains(t)) {
+    if (!identifiers.containsKey(t)) {
       throw new UnsupportedRuleException("condition names '" + t + "', which is not a search identifier of the detection");
     }
-    return new Condition.Ref(t);
+    return new Condition.Ref(t, identifiers.get(t));
   }
 
   private List<String> resolve(String pattern) {
     List<String> names = new ArrayList<>();
     if (pattern.equals("them")) {
-      for (String id : identifiers) {
+      for (String id : identifiers.keySet()) {
         if (!id.startsWith("_")) {
           names.add(id);
         }
       }
     } else {
       Glob g = Glob.of(pattern, true);
-      for (String id : identifiers) {
+      for (String id : identifiers.keySet()) {
         if (g.matches(id)) {
           names.add(id);
         }

@@ -52,14 +52,14 @@ final class DetectionCompiler {
     }
     Condition c;
     if (cond.isTextual()) {
-      c = ConditionParser.parse(cond.asText(), selections.keySet());
+      c = ConditionParser.parse(cond.asText(), selections);
     } else if (cond.isArray() && cond.size() > 0) {
       List<Condition> alternatives = new ArrayList<>();
       for (JsonNode n : cond) {
         if (!n.isTextual()) {
           throw new UnsupportedRuleException("condition list holds a non-string");
         }
-        alternatives.add(ConditionParser.parse(n.asText(), selections.keySet()));
+        alternatives.add(ConditionParser.parse(n.asText(), selections));
       }
       c = alternatives.size() == 1 ? alternatives.get(0) : new Condition.Or(alternatives);
     } else {

@@ -66,11 +66,11 @@ public final class SigmaRule {
 
   /** True when the event matches the rule's condition. */
   public boolean matches(JsonNode event) {
-    return detection.condition().test(event, detection.selections(), new ArrayList<>(4));
+    return detection.condition().test(event, new ArrayList<>(4));
   }
 
   boolean matches(JsonNode event, List<String> scratch) {
-    return detection.condition().test(event, detection.selections(), scratch);
+    return detection.condition().test(event, scratch);
   }
 
   DetectionCompiler.Detection detection() {
