@@ -1,6 +1,5 @@
 package io.custody.analyzer.cloudtrail;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.custody.analyzer.AnalysisRun;
 import io.custody.analyzer.sigma.SigmaEngine;
 import io.custody.analyzer.sigma.SigmaRule;
@@ -199,9 +198,9 @@ public final class CloudTrailAnalysis {
       this.accessKey = accessKey;
     }
 
-    void accept(ObjectNode node) {
+    void accept(TrailRecord record) {
       read++;
-      Rec e = new Rec(node);
+      Rec e = new Rec(record);
       if (since != null && !e.time.isEmpty() && e.time.compareTo(since) < 0) {
         return;
       }
@@ -221,7 +220,7 @@ public final class CloudTrailAnalysis {
       }
       correlations.accept(e);
       current = e;
-      engine.match(node, this::sigmaHit);
+      engine.match(record, this::sigmaHit);
     }
 
     private void sigmaHit(SigmaRule rule) {
