@@ -1,5 +1,6 @@
 package io.custody.analyzer.cloudtrail;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.custody.analyzer.AnalysisRun;
 import io.custody.analyzer.sigma.SigmaEngine;
 import io.custody.analyzer.sigma.SigmaRule;
@@ -198,9 +199,9 @@ public final class CloudTrailAnalysis {
       this.accessKey = accessKey;
     }
 
-    void accept(TrailRecord record) {
+    void accept(ObjectNode node) {
       read++;
-      Rec e = new Rec(record);
+      Rec e = new Rec(node);
       if (since != null && !e.time.isEmpty() && e.time.compareTo(since) < 0) {
         return;
       }
@@ -220,7 +221,7 @@ public final class CloudTrailAnalysis {
       }
       correlations.accept(e);
       current = e;
-      engine.match(record, this::sigmaHit);
+      engine.match(node, this::sigmaHit);
     }
 
     private void sigmaHit(SigmaRule rule) {

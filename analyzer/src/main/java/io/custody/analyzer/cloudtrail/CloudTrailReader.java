@@ -39,13 +39,7 @@ public final class CloudTrailReader {
   /** No string in a record (nor an embedded CloudTrailEvent) may be longer than this. */
   public static final int MAX_STRING = 8 << 20;
 
-  /** The most bytes one record (with the parser's read-ahead) may span when parts of it are kept as bytes. */
-  static final int MAX_RECORD = 64 << 20;
-
-  /** Top-level objects kept as bytes and built into trees only when read (see {@link TrailRecord}). */
-  private static final Set<String> LAZY = Set.of("requestParameters", "responseElements", "additionalEventData");
-
-  static final JsonFactory FACTORY = JsonFactory.builder()
+  private static final JsonFactory FACTORY = JsonFactory.builder()
       .disable(com.fasterxml.jackson.core.StreamReadFeature.AUTO_CLOSE_SOURCE)
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).maxStringLength(MAX_STRING).maxNumberLength(64).build())
       .build();
@@ -93,7 +87,7 @@ public final class CloudTrailReader {
    *
    * @return what was read, its SHA-256 (of the bytes on disk) and the problem, if any
    */
-  public InputFile read(Path file, Consumer<TrailRecord> sink) {
+  public InputFile read(Path file, Consumer<ObjectNode> sink) {
     try (InputStream raw = Files.newInputStream(file)) {
       return read(null, file.toString(), raw, Files.size(file), sink);
     } catch (IOException e) {
@@ -112,7 +106,7 @@ public final class CloudTrailReader {
    * @param size its size in bytes (compressed when it is .gz), as reported
    * @return what was read, the SHA-256 of the bytes of {@code in} and the problem, if any
    */
-  public InputFile read(String item, String name, InputStream in, long size, Consumer<TrailRecord> sink) {
+  public InputFile read(String item, String name, InputStream in, long size, Consumer<ObjectNode> sink) {
     long[] records = {0};
     MessageDigest md = HashAlgorithm.SHA256.newDigest();
     String problem = null;
@@ -127,11 +121,8 @@ public final class CloudTrailReader {
       if (b0 == 0x1f && b1 == 0x8b) {
         content = new GZIPInputStream(new NotClosing(hashed), 1 << 16);
       }
-      // With a set of keys to keep, the decompressed bytes of the current record are recorded, so its
-      // large objects can be kept as bytes (checked by the parser) rather than built into trees.
-      Recorder recorder = keep == null ? null : new Recorder(content, MAX_RECORD);
-      try (JsonParser p = FACTORY.createParser(recorder == null ? content : recorder)) {
-        problem = parse(p, recorder, r -> {
+      try (JsonParser p = FACTORY.createParser(content)) {
+        problem = parse(p, r -> {
           records[0]++;
           sink.accept(r);
         });
@@ -155,79 +146,6 @@ public final class CloudTrailReader {
     return new InputFile(item, name, size, Sha256.of(md.digest()), records[0], problem);
   }
 
-  /**
-   * Passes a stream through and keeps the bytes from the current record on, so that parts of it can
-   * be copied out by their offsets in the stream; at most {@code max} bytes.
-   */
-  static final class Recorder extends InputStream {
-    private final InputStream in;
-    private final int max;
-    private byte[] buf = new byte[1 << 16];
-    private long base; // stream offset of buf[0]
-    private int head; // buf[head, len) are the recorded bytes
-    private int len;
-    private boolean off;
-
-    Recorder(InputStream in, int max) {
-      this.in = in;
-      this.max = max;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int r = read(one, 0, 1);
-      return r <= 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int n) throws IOException {
-      int r = in.read(b, off, n);
-      if (r > 0 && !this.off) {
-        if ((long) len - head + r > max) {
-          throw new IOException("a record spans more than " + (max < (1 << 20) ? max + " bytes" : (max >> 20) + " MiB")
-              + " (from byte " + (base + head) + " of the decompressed stream)");
-        }
-        if (len + r > buf.length) {
-          // move the recorded bytes to the front (once per buffer-full, not once per record), then grow
-          System.arraycopy(buf, head, buf, 0, len - head);
-          base += head;
-          len -= head;
-          head = 0;
-          if (len + r > buf.length) {
-            buf = java.util.Arrays.copyOf(buf, (int) Math.min(max, Math.max((long) len + r, 2L * buf.length)));
-          }
-        }
-        System.arraycopy(b, off, buf, len, r);
-        len += r;
-      }
-      return r;
-    }
-
-    /** False once the parser gave no byte offsets (a UTF-16 or UTF-32 file): nothing is recorded then. */
-    boolean on() {
-      return !off;
-    }
-
-    /** Forgets the bytes before stream offset {@code offset}; a negative offset turns recording off. */
-    void release(long offset) {
-      if (offset < 0) {
-        off = true;
-        head = len = 0;
-        return;
-      }
-      head = (int) Math.max(head, Math.min(len, offset - base));
-    }
-
-    /** The bytes at stream offsets {@code [from, to)}, which must not have been released. */
-    byte[] copy(long from, long to) throws IOException {
-      if (from < base + head || to > base + len || from > to) {
-        throw new IOException("bytes " + from + ".." + to + " are not recorded (" + (base + head) + ".." + (base + len) + ")");
-      }
-      return java.util.Arrays.copyOfRange(buf, (int) (from - base), (int) (to - base));
-    }
-  }
-
   /** Leaves the caller's stream open when the readers stacked on it are closed. */
   private static final class NotClosing extends java.io.FilterInputStream {
     NotClosing(InputStream in) {
@@ -240,10 +158,10 @@ public final class CloudTrailReader {
     }
   }
 
-  private String parse(JsonParser p, Recorder recorder, Consumer<TrailRecord> sink) throws IOException {
+  private String parse(JsonParser p, Consumer<ObjectNode> sink) throws IOException {
     JsonToken t = p.nextToken();
     if (t == JsonToken.START_ARRAY) {
-      return array(p, recorder, sink);
+      return array(p, sink);
     }
     if (t != JsonToken.START_OBJECT) {
       return "not CloudTrail: the file is neither a JSON object nor an array";
@@ -251,13 +169,12 @@ public final class CloudTrailReader {
     boolean found = false;
     boolean digest = false;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
-      release(p, recorder);
       String name = p.currentName();
       JsonToken v = p.nextToken();
       digest |= name.equals("digestStartTime") || name.equals("digestPublicKeyFingerprint");
       if ((name.equals("Records") || name.equals("Events")) && v == JsonToken.START_ARRAY) {
         found = true;
-        String problem = array(p, recorder, sink);
+        String problem = array(p, sink);
         if (problem != null) {
           return problem;
         }
@@ -271,17 +188,16 @@ public final class CloudTrailReader {
     return found ? null : "not CloudTrail: no \"Records\" or \"Events\" array";
   }
 
-  private String array(JsonParser p, Recorder recorder, Consumer<TrailRecord> sink) throws IOException {
+  private String array(JsonParser p, Consumer<ObjectNode> sink) throws IOException {
     long skipped = 0;
     JsonToken t;
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-      release(p, recorder);
       if (t != JsonToken.START_OBJECT) {
         p.skipChildren();
         skipped++;
         continue;
       }
-      TrailRecord record = record(p, recorder);
+      ObjectNode record = record(p);
       if (record == null) {
         skipped++;
       } else {
@@ -291,15 +207,8 @@ public final class CloudTrailReader {
     return skipped == 0 ? null : skipped + " array entries are not CloudTrail records and were skipped";
   }
 
-  /** Forgets the recorded bytes before the current token. */
-  private static void release(JsonParser p, Recorder recorder) {
-    if (recorder != null) {
-      recorder.release(p.currentTokenLocation().getByteOffset());
-    }
-  }
-
   /** The value at the current token as a tree (without ObjectMapper's per-call setup: this runs for every field). */
-  static JsonNode node(JsonParser p) throws IOException {
+  private static JsonNode node(JsonParser p) throws IOException {
     JsonNodeFactory f = JsonNodeFactory.instance;
     switch (p.currentToken()) {
       case START_OBJECT: {
@@ -339,10 +248,9 @@ public final class CloudTrailReader {
     }
   }
 
-  private TrailRecord record(JsonParser p, Recorder recorder) throws IOException {
+  private ObjectNode record(JsonParser p) throws IOException {
     ObjectNode out = JsonNodeFactory.instance.objectNode();
-    TrailRecord lazy = null;
-    TrailRecord embedded = null;
+    ObjectNode embedded = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken v = p.nextToken();
@@ -350,17 +258,9 @@ public final class CloudTrailReader {
         // LookupEvents: the record is a JSON document inside a string.
         try (JsonParser inner = FACTORY.createParser(p.getText())) {
           if (inner.nextToken() == JsonToken.START_OBJECT) {
-            embedded = record(inner, null);
+            embedded = record(inner);
           }
         }
-      } else if (recorder != null && recorder.on() && v == JsonToken.START_OBJECT && LAZY.contains(name) && keep.contains(name)) {
-        long start = p.currentTokenLocation().getByteOffset();
-        p.skipChildren();
-        long end = p.currentTokenLocation().getByteOffset() + 1;
-        if (lazy == null) {
-          lazy = new TrailRecord(out);
-        }
-        lazy.putRaw(name, recorder.copy(start, end));
       } else if (keep == null || keep.contains(name)) {
         out.set(name, node(p));
       } else {
@@ -370,9 +270,6 @@ public final class CloudTrailReader {
     if (embedded != null) {
       return embedded;
     }
-    if (!(out.has("eventName") || out.has("eventID") || out.has("eventSource"))) {
-      return null;
-    }
-    return lazy != null ? lazy : new TrailRecord(out);
+    return out.has("eventName") || out.has("eventID") || out.has("eventSource") ? out : null;
   }
 }

@@ -1,5 +1,6 @@
 package io.custody.analyzer.cloudtrail;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.custody.analyzer.ItemStream;
 import io.custody.evidence.HostException;
 import io.custody.evidence.InvalidInputException;
@@ -53,7 +54,7 @@ final class LogItems {
    * @throws io.custody.evidence.IntegrityException when the stored item no longer matches its record
    * @throws InvalidInputException when the archive is malformed or holds something other than files
    */
-  static void read(Case kase, Item item, CloudTrailReader reader, Consumer<TrailRecord> sink, Consumer<InputFile> onFile) {
+  static void read(Case kase, Item item, CloudTrailReader reader, Consumer<ObjectNode> sink, Consumer<InputFile> onFile) {
     require(item);
     try (InputStream in = new BufferedInputStream(new ItemStream(kase, item), 1 << 16)) {
       if (!archive(item)) {

@@ -12,7 +12,7 @@ final class Rec {
       "errorCode", "errorMessage", "userIdentity", "requestParameters", "responseElements", "additionalEventData",
       "recipientAccountId", "readOnly");
 
-  final TrailRecord record;
+  final JsonNode node;
   final String id;
   final String name;
   final String source;
@@ -28,24 +28,24 @@ final class Rec {
   private long epoch;
   private boolean epochParsed;
 
-  Rec(TrailRecord record) {
-    this.record = record;
-    this.id = text(record.get("eventID"));
-    this.name = orEmpty(text(record.get("eventName")));
-    this.source = orEmpty(text(record.get("eventSource")));
-    this.time = orEmpty(text(record.get("eventTime")));
-    this.region = text(record.get("awsRegion"));
-    this.ip = text(record.get("sourceIPAddress"));
-    this.agent = text(record.get("userAgent"));
-    this.error = text(record.get("errorCode"));
-    JsonNode ui = record.get("userIdentity");
+  Rec(JsonNode node) {
+    this.node = node;
+    this.id = text(node, "eventID");
+    this.name = orEmpty(text(node, "eventName"));
+    this.source = orEmpty(text(node, "eventSource"));
+    this.time = orEmpty(text(node, "eventTime"));
+    this.region = text(node, "awsRegion");
+    this.ip = text(node, "sourceIPAddress");
+    this.agent = text(node, "userAgent");
+    this.error = text(node, "errorCode");
+    JsonNode ui = node.get("userIdentity");
     this.accessKey = ui == null ? null : text(ui, "accessKeyId");
     this.identityType = ui == null ? null : text(ui, "type");
     this.principal = principal(ui);
   }
 
   private Rec(Rec r) {
-    this.record = TrailRecord.EMPTY;
+    this.node = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     this.id = r.id;
     this.name = r.name;
     this.source = r.source;
@@ -157,18 +157,9 @@ final class Rec {
     return n == null || n.isNull() || n.isMissingNode() ? null : n.isValueNode() ? n.asText() : n.toString();
   }
 
-  /** The record's top-level value {@code key}; null when absent. */
-  JsonNode get(String key) {
-    return record.get(key);
-  }
-
   JsonNode nodeAt(String path) {
-    int dot0 = path.indexOf('.');
-    JsonNode n = record.get(dot0 < 0 ? path : path.substring(0, dot0));
-    if (dot0 < 0) {
-      return n;
-    }
-    int start = dot0 + 1;
+    JsonNode n = node;
+    int start = 0;
     while (n != null) {
       int dot = path.indexOf('.', start);
       n = n.get(dot < 0 ? path.substring(start) : path.substring(start, dot));
@@ -181,10 +172,7 @@ final class Rec {
   }
 
   static String text(JsonNode n, String key) {
-    return text(n.get(key));
-  }
-
-  private static String text(JsonNode v) {
+    JsonNode v = n.get(key);
     return v == null || v.isNull() || !v.isValueNode() ? null : v.asText();
   }
 

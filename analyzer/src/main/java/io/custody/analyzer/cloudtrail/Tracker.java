@@ -133,10 +133,10 @@ final class Tracker {
 
   /** The created resource's name or id, from the usual response or request fields. */
   private static String resource(Rec e) {
-    JsonNode resp = e.get("responseElements");
+    JsonNode resp = e.node.get("responseElements");
     String found = resp == null ? null : firstIdLike(resp, 0);
     if (found == null) {
-      JsonNode req = e.get("requestParameters");
+      JsonNode req = e.node.get("requestParameters");
       found = req == null ? null : firstIdLike(req, 0);
     }
     return found;

@@ -1,30 +1,31 @@
 package io.custody.analyzer.sigma;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /** A parsed {@code condition}: identifiers combined with and/or/not, parentheses and {@code N of}. */
 sealed interface Condition {
 
-  boolean test(Event event, List<String> scratch);
+  boolean test(JsonNode event, List<String> scratch);
 
   /** A search identifier, bound to its selection when the condition is parsed. */
   record Ref(String name, Selection selection) implements Condition {
     @Override
-    public boolean test(Event event, List<String> scratch) {
+    public boolean test(JsonNode event, List<String> scratch) {
       return selection.test(event, scratch);
     }
   }
 
   record Not(Condition inner) implements Condition {
     @Override
-    public boolean test(Event event, List<String> scratch) {
+    public boolean test(JsonNode event, List<String> scratch) {
       return !inner.test(event, scratch);
     }
   }
 
   record And(List<Condition> parts) implements Condition {
     @Override
-    public boolean test(Event event, List<String> scratch) {
+    public boolean test(JsonNode event, List<String> scratch) {
       for (Condition c : parts) {
         if (!c.test(event, scratch)) {
           return false;
@@ -36,7 +37,7 @@ sealed interface Condition {
 
   record Or(List<Condition> parts) implements Condition {
     @Override
-    public boolean test(Event event, List<String> scratch) {
+    public boolean test(JsonNode event, List<String> scratch) {
       for (Condition c : parts) {
         if (c.test(event, scratch)) {
           return true;
@@ -55,7 +56,7 @@ sealed interface Condition {
    */
   record Of(int min, boolean all, String pattern, List<String> names, List<Selection> selections) implements Condition {
     @Override
-    public boolean test(Event event, List<String> scratch) {
+    public boolean test(JsonNode event, List<String> scratch) {
       int need = all ? names.size() : min;
       int hits = 0;
       for (int i = 0; i < names.size(); i++) {

@@ -33,38 +33,16 @@ final class FieldPath {
   }
 
   /** True when the field is present (even as JSON null). */
-  boolean exists(Event event) {
-    JsonNode top = event.get(parts[0]);
-    if (top == null && parts.length > 1) {
-      // A top-level key that itself holds dots ("a.b") is looked up whole.
-      JsonNode whole = event.get(name);
-      if (whole != null) {
-        return true;
-      }
-    }
-    return parts.length == 1 ? top != null : find(top, 1) != null;
+  boolean exists(JsonNode event) {
+    return find(event, 0) != null;
   }
 
   /**
    * Adds the values at this path to {@code out}: text for scalars, compact JSON for objects, a Java
    * null for JSON null. Nothing when absent.
    */
-  void values(Event event, List<String> out) {
-    JsonNode top = event.get(parts[0]);
-    if (top == null && parts.length > 1) {
-      JsonNode whole = event.get(name);
-      if (whole != null) {
-        leaf(whole, out);
-        return;
-      }
-    }
-    if (parts.length == 1) {
-      if (top != null) {
-        leaf(top, out);
-      }
-      return;
-    }
-    collect(top, 1, out);
+  void values(JsonNode event, List<String> out) {
+    collect(event, 0, out);
   }
 
   private JsonNode find(JsonNode node, int i) {

@@ -1,5 +1,6 @@
 package io.custody.analyzer.sigma;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,7 +29,7 @@ final class FieldTest {
     return path;
   }
 
-  boolean test(Event event, List<String> scratch) {
+  boolean test(JsonNode event, List<String> scratch) {
     if (exists != null) {
       return path.exists(event) == exists;
     }
@@ -56,7 +57,7 @@ final class FieldTest {
     return false;
   }
 
-  private static boolean any(ValueMatcher m, List<String> values, Event event) {
+  private static boolean any(ValueMatcher m, List<String> values, JsonNode event) {
     for (int i = 0; i < values.size(); i++) {
       String v = values.get(i);
       if (v != null && m.test(v, event)) {

@@ -6,12 +6,12 @@ import java.util.List;
 /** A named search identifier of a rule's detection: a map (all fields), a list of maps (any) or keywords. */
 sealed interface Selection {
 
-  boolean test(Event event, List<String> scratch);
+  boolean test(JsonNode event, List<String> scratch);
 
   /** A map: every field test must pass. */
   record AllFields(List<FieldTest> tests) implements Selection {
     @Override
-    public boolean test(Event event, List<String> scratch) {
+    public boolean test(JsonNode event, List<String> scratch) {
       for (FieldTest t : tests) {
         if (!t.test(event, scratch)) {
           return false;
@@ -24,7 +24,7 @@ sealed interface Selection {
   /** A list of maps: any of them. */
   record AnyOf(List<Selection> alternatives) implements Selection {
     @Override
-    public boolean test(Event event, List<String> scratch) {
+    public boolean test(JsonNode event, List<String> scratch) {
       for (Selection s : alternatives) {
         if (s.test(event, scratch)) {
           return true;
@@ -37,8 +37,8 @@ sealed interface Selection {
   /** A list of plain values: a full-text search of every string in the event. */
   record Keywords(List<Glob> words) implements Selection {
     @Override
-    public boolean test(Event event, List<String> scratch) {
-      return search(event.tree());
+    public boolean test(JsonNode event, List<String> scratch) {
+      return search(event);
     }
 
     private boolean search(JsonNode n) {

@@ -43,11 +43,6 @@ public final class SigmaEngine {
 
   /** Calls {@code hit} for every rule the event matches (not thread-safe: one engine per thread). */
   public void match(JsonNode event, Consumer<SigmaRule> hit) {
-    match(Event.of(event), hit);
-  }
-
-  /** Calls {@code hit} for every rule the event matches (not thread-safe: one engine per thread). */
-  public void match(Event event, Consumer<SigmaRule> hit) {
     JsonNode name = event.get("eventName");
     if (name != null && name.isTextual()) {
       List<SigmaRule> candidates = byEventName.get(name.asText().toLowerCase(Locale.ROOT));

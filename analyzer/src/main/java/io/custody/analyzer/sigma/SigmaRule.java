@@ -66,10 +66,10 @@ public final class SigmaRule {
 
   /** True when the event matches the rule's condition. */
   public boolean matches(JsonNode event) {
-    return detection.condition().test(Event.of(event), new ArrayList<>(4));
+    return detection.condition().test(event, new ArrayList<>(4));
   }
 
-  boolean matches(Event event, List<String> scratch) {
+  boolean matches(JsonNode event, List<String> scratch) {
     return detection.condition().test(event, scratch);
   }
 

@@ -1,5 +1,6 @@
 package io.custody.analyzer.sigma;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -13,12 +14,12 @@ sealed interface ValueMatcher {
    * @param value one value of the field (never null here: JSON null is handled by {@link Null})
    * @param event the whole event, for field references
    */
-  boolean test(String value, Event event);
+  boolean test(String value, JsonNode event);
 
   /** A string with Sigma wildcards. */
   record Text(Glob glob) implements ValueMatcher {
     @Override
-    public boolean test(String value, Event event) {
+    public boolean test(String value, JsonNode event) {
       return glob.matches(value);
     }
   }
@@ -26,7 +27,7 @@ sealed interface ValueMatcher {
   /** Several renderings of one value, any of which matches (base64offset). */
   record AnyOf(List<ValueMatcher> alternatives) implements ValueMatcher {
     @Override
-    public boolean test(String value, Event event) {
+    public boolean test(String value, JsonNode event) {
       for (ValueMatcher m : alternatives) {
         if (m.test(value, event)) {
           return true;
@@ -80,7 +81,7 @@ sealed interface ValueMatcher {
     }
 
     @Override
-    public boolean test(String value, Event event) {
+    public boolean test(String value, JsonNode event) {
       if (required != null && !value.contains(required)) {
         return false;
       }
@@ -122,7 +123,7 @@ sealed interface ValueMatcher {
     }
 
     @Override
-    public boolean test(String value, Event event) {
+    public boolean test(String value, JsonNode event) {
       byte[] ip = IpLiteral.parse(value.trim());
       if (ip == null || ip.length != network.length) {
         return false;
@@ -145,7 +146,7 @@ sealed interface ValueMatcher {
   /** {@code |fieldref}: equal to (or with contains/startswith/endswith, related to) another field's value. */
   record FieldRef(FieldPath other, String mode, boolean cased) implements ValueMatcher {
     @Override
-    public boolean test(String value, Event event) {
+    public boolean test(String value, JsonNode event) {
       List<String> refs = new ArrayList<>(2);
       other.values(event, refs);
       for (String r : refs) {
@@ -171,7 +172,7 @@ sealed interface ValueMatcher {
   /** {@code |lt}, {@code |lte}, {@code |gt}, {@code |gte}: numeric comparison. */
   record Compare(String op, BigDecimal bound) implements ValueMatcher {
     @Override
-    public boolean test(String value, Event event) {
+    public boolean test(String value, JsonNode event) {
       BigDecimal v;
       try {
         if (value.length() > 64) {
@@ -194,7 +195,7 @@ sealed interface ValueMatcher {
   /** {@code field: null}: absent or JSON null (handled by the field test, never called). */
   record Null() implements ValueMatcher {
     @Override
-    public boolean test(String value, Event event) {
+    public boolean test(String value, JsonNode event) {
       return false;
     }
   }

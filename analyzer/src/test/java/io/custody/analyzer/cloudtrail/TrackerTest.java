@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 class TrackerTest {
 
   private static Rec rec(String ip, String time, String error) throws Exception {
-    return new Rec(new TrailRecord((com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().readTree("{\"eventID\":\"e\",\"eventName\":\"ListBuckets\",\"eventSource\":\"s3.amazonaws.com\",\"eventTime\":\"" + time
-        + "\",\"sourceIPAddress\":\"" + ip + "\"" + (error == null ? "" : ",\"errorCode\":\"" + error + "\"") + ",\"userIdentity\":{\"arn\":\"arn:aws:iam::1:user/a\"}}")));
+    return new Rec(Json.mapper().readTree("{\"eventID\":\"e\",\"eventName\":\"ListBuckets\",\"eventSource\":\"s3.amazonaws.com\",\"eventTime\":\"" + time
+        + "\",\"sourceIPAddress\":\"" + ip + "\"" + (error == null ? "" : ",\"errorCode\":\"" + error + "\"") + ",\"userIdentity\":{\"arn\":\"arn:aws:iam::1:user/a\"}}"));
   }
 
   @Test
