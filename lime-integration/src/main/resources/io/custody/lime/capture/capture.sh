@@ -242,17 +242,18 @@ upload_parts() {
 }
 
 # LiME's digest: once the dump is sent, LiME listens on the port again and sends the hex SHA-256.
+# (Read again if a connection gave nothing: it may have met the dump's listener going away.)
 read_digest() {
   i=0
   while kill -0 "$INSMOD_PID" 2>/dev/null; do
     if grep -q ":$porthex 00000000:0000 0A" /proc/net/tcp 2>/dev/null; then
       read_stream | head -c 128 > "$W/sha256"
-      return 0
+      [ "$(wc -c < "$W/sha256")" -ge 64 ] && return 0
     fi
     i=$((i + 1)); [ "$i" -gt 300 ] && break
     pause
   done
-  return 1
+  [ -f "$W/sha256" ] && [ "$(wc -c < "$W/sha256")" -ge 64 ]
 }
 
 grep '^part ' "$W/plan" > "$W/part-urls"
