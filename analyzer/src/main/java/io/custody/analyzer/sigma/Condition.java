@@ -59,8 +59,8 @@ sealed interface Condition {
     public boolean test(JsonNode event, List<String> scratch) {
       int need = all ? names.size() : min;
       int hits = 0;
-      for (int i = 0; i < names.size(); i++) {
-        if (selections.get(i).test(event, scratch)) {
+      for (Selection s : selections) {
+        if (s.test(event, scratch)) {
           if (++hits >= need) {
             return true;
           }

@@ -89,21 +89,21 @@ public final class SigmaEngine {
 
     /** Lower-case event names one of which the event must carry to match, or null when unconstrained. */
     static Set<String> required(DetectionCompiler.Detection d) {
-      return cond(d.condition(), d.selections());
+      return cond(d.condition());
     }
 
-    private static Set<String> cond(Condition c, Map<String, Selection> sels) {
+    private static Set<String> cond(Condition c) {
       if (c instanceof Condition.Ref r) {
-        return selection(sels.get(r.name()));
+        return selection(r.selection());
       }
       if (c instanceof Condition.And a) {
-        return narrowest(a.parts().stream().map(p -> cond(p, sels)).toList());
+        return narrowest(a.parts().stream().map(EventNames::cond).toList());
       }
       if (c instanceof Condition.Or o) {
-        return union(o.parts().stream().map(p -> cond(p, sels)).toList());
+        return union(o.parts().stream().map(EventNames::cond).toList());
       }
       if (c instanceof Condition.Of of) {
-        List<Set<String>> each = of.names().stream().map(n -> selection(sels.get(n))).toList();
+        List<Set<String>> each = of.selections().stream().map(EventNames::selection).toList();
         return of.all() ? narrowest(each) : union(each);
       }
       return null;
