@@ -3,6 +3,7 @@ package io.custody.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.custody.collector.testing.SeedScenario;
 import io.custody.evidence.HashAlgorithm;
 import io.custody.evidence.Sha256;
 import io.custody.evidence.custody.Acquisitions;
@@ -23,9 +24,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -196,10 +194,9 @@ class MemoryCaptureIT {
         .env("AWS_REGION", MotoServer.REGION).env("AWS_EC2_METADATA_DISABLED", "true");
 
     Emulated() {
-      var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create(MotoServer.ACCESS_KEY, MotoServer.SECRET_KEY));
-      s3 = S3Client.builder().region(Region.US_EAST_1).credentialsProvider(creds).endpointOverride(MotoServer.endpoint()).forcePathStyle(true).build();
-      ec2 = Ec2Client.builder().region(Region.US_EAST_1).credentialsProvider(creds).endpointOverride(MotoServer.endpoint()).build();
-      ssm = SsmClient.builder().region(Region.US_EAST_1).credentialsProvider(creds).endpointOverride(MotoServer.endpoint()).build();
+      s3 = SeedScenario.client(S3Client.builder().forcePathStyle(true), MotoServer.endpoint(), MotoServer.REGION);
+      ec2 = SeedScenario.client(Ec2Client.builder(), MotoServer.endpoint(), MotoServer.REGION);
+      ssm = SeedScenario.client(SsmClient.builder(), MotoServer.endpoint(), MotoServer.REGION);
       s3.createBucket(b -> b.bucket(BUCKET));
       String ami = ec2.describeImages(b -> b.owners("amazon")).images().get(0).imageId();
       instanceId = ec2.runInstances(b -> b.imageId(ami).instanceType("t3.micro").minCount(1).maxCount(1)).instances().get(0).instanceId();
