@@ -57,18 +57,17 @@ sealed interface Condition {
   record Of(int min, boolean all, String pattern, List<String> names, List<Selection> selections) implements Condition {
     @Override
     public boolean test(JsonNode event, List<String> scratch) {
-      int need = all ? names.size() : min;
       int hits = 0;
       for (Selection s : selections) {
         if (s.test(event, scratch)) {
-          if (++hits >= need) {
+          if (++hits >= min) {
             return true;
           }
         } else if (all) {
           return false;
         }
       }
-      return hits >= need;
+      return hits >= min;
     }
   }
 }
