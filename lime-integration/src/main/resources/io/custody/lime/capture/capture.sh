@@ -256,25 +256,22 @@ read_digest() {
   [ -f "$W/sha256" ] && [ "$(wc -c < "$W/sha256")" -ge 64 ]
 }
 
+# The parts: slices of one gzip stream with compression, of the raw LiME stream without.
+compress_and_upload() {
+  if [ "$COMPRESS" = gzip ]; then gzip -1 -c | upload_parts; else upload_parts; fi
+}
+
 grep '^part ' "$W/plan" > "$W/part-urls"
-# The hash is over the raw LiME stream; with compression the parts are slices of one gzip stream.
+# The hash is over the raw LiME stream.
 if [ "$HASHER" = lime-digest ]; then
-  if [ "$COMPRESS" = gzip ]; then
-    read_stream | gzip -1 -c | upload_parts
-  else
-    read_stream | upload_parts
-  fi
+  read_stream | compress_and_upload
   up_rc=$?
   read_digest || echo "LiME served no SHA-256 digest" > "$W/digest.err"
 else
   mkfifo "$W/hash.fifo"
   sha256sum < "$W/hash.fifo" > "$W/sha256" &
   HASH_PID=$!
-  if [ "$COMPRESS" = gzip ]; then
-    read_stream | tee "$W/hash.fifo" | gzip -1 -c | upload_parts
-  else
-    read_stream | tee "$W/hash.fifo" | upload_parts
-  fi
+  read_stream | tee "$W/hash.fifo" | compress_and_upload
   up_rc=$?
 fi
 wait "$INSMOD_PID"
