@@ -34,9 +34,19 @@ public final class Fixtures {
 
   private Fixtures() {}
 
-  /** Examiner keys written into {@code dir}. */
+  /**
+   * Examiner keys written into {@code dir}, valid both at {@link #CLOCK}'s fixed time and for 30
+   * days from the real present: bundles are signed at either, and the verifier checks the
+   * certificate at the signing time. (Keys made at the real time alone stopped verifying bundles
+   * signed at the fixed time once the real clock passed it.)
+   */
   public static ExaminerKeys.Created keys(Path dir, KeyAlgorithm algorithm) {
-    return ExaminerKeys.init(dir, "CN=Test Examiner,O=Custody Tests", algorithm, 30, Clock.systemUTC());
+    Instant fixed = CLOCK.instant();
+    Instant now = Instant.now();
+    Instant from = fixed.isBefore(now) ? fixed : now;
+    Instant to = fixed.isAfter(now) ? fixed : now;
+    int days = Math.toIntExact(java.time.Duration.between(from, to).toDays() + 30);
+    return ExaminerKeys.init(dir, "CN=Test Examiner,O=Custody Tests", algorithm, days, Clock.fixed(from, ZoneOffset.UTC));
   }
 
   public static FileSigner signer(ExaminerKeys.Created keys) {
