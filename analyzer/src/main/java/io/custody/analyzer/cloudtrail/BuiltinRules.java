@@ -17,68 +17,102 @@ import java.util.function.Predicate;
  */
 final class BuiltinRules {
 
-  /** One rule: which events, how severe, and the reason in words. */
-  record EventRule(String id, String title, Predicate<Rec> when, Function<Rec, String> severity, Function<Rec, String> reason) {}
+  /**
+   * One rule: the calls it is about, which of their events it flags, how severe, and the reason in
+   * words. {@code when}, {@code severity} and {@code reason} run only on events of the calls {@code
+   * on} names (so only those need their details: request, response, error message).
+   */
+  record EventRule(String id, String title, Calls on, Predicate<Rec> when, Function<Rec, String> severity, Function<Rec, String> reason) {
+
+    /** True when the rule flags the event. */
+    boolean flags(Rec e) {
+      return on.test(e.source, e.name) && when.test(e);
+    }
+  }
+
+  private static final String IAM = "iam.amazonaws.com";
+  private static final String EC2 = "ec2.amazonaws.com";
+  private static final String LAMBDA = "lambda.amazonaws.com";
+  private static final String SSM = "ssm.amazonaws.com";
 
   private static final Set<String> ADMIN_POLICIES = Set.of("AdministratorAccess", "IAMFullAccess", "PowerUserAccess");
 
   static final List<EventRule> RULES = rules();
 
+  /** The calls some rule is about: the only events the rules read the details of. */
+  static final Calls ON = Calls.union(RULES.stream().map(EventRule::on).toList());
+
   private BuiltinRules() {}
 
   private static List<EventRule> rules() {
     List<EventRule> r = new ArrayList<>();
-    r.add(rule("iam-access-key-created", "New IAM access key", e -> e.is("iam.amazonaws.com", "CreateAccessKey"),
+    r.add(rule("iam-access-key-created", "New IAM access key",
+        Calls.of(IAM, "CreateAccessKey"), e -> e.is("iam.amazonaws.com", "CreateAccessKey"),
         e -> otherUser(e) ? "critical" : "high",
         e -> "access key created for user " + or(e.at("requestParameters.userName"), "(caller)") + (otherUser(e) ? ", not the caller's own" : "")));
-    r.add(rule("iam-user-created", "New IAM user", e -> e.is("iam.amazonaws.com", "CreateUser"), e -> "high",
+    r.add(rule("iam-user-created", "New IAM user",
+        Calls.of(IAM, "CreateUser"), e -> e.is("iam.amazonaws.com", "CreateUser"), e -> "high",
         e -> "IAM user " + e.at("requestParameters.userName") + " created"));
     r.add(rule("iam-login-profile", "Console password set for an IAM user",
+        Calls.of(IAM, "CreateLoginProfile", "UpdateLoginProfile"),
         e -> e.source.equals("iam.amazonaws.com") && (e.name.equals("CreateLoginProfile") || e.name.equals("UpdateLoginProfile")), e -> "high",
         e -> e.name + " for user " + or(e.at("requestParameters.userName"), "(caller)")));
-    r.add(rule("iam-role-created", "New IAM role", e -> e.is("iam.amazonaws.com", "CreateRole"), e -> "medium",
+    r.add(rule("iam-role-created", "New IAM role",
+        Calls.of(IAM, "CreateRole"), e -> e.is("iam.amazonaws.com", "CreateRole"), e -> "medium",
         e -> "role " + e.at("requestParameters.roleName") + " created, trust: " + clip(e.at("requestParameters.assumeRolePolicyDocument"))));
-    r.add(rule("iam-trust-policy-changed", "Role trust policy changed", e -> e.is("iam.amazonaws.com", "UpdateAssumeRolePolicy"), e -> "high",
+    r.add(rule("iam-trust-policy-changed", "Role trust policy changed",
+        Calls.of(IAM, "UpdateAssumeRolePolicy"), e -> e.is("iam.amazonaws.com", "UpdateAssumeRolePolicy"), e -> "high",
         e -> "trust policy of role " + e.at("requestParameters.roleName") + " replaced: " + clip(e.at("requestParameters.policyDocument"))));
     r.add(rule("iam-policy-attached", "IAM policy attached or granted",
+        Calls.of(IAM, "AttachUserPolicy", "AttachRolePolicy", "AttachGroupPolicy", "PutUserPolicy", "PutRolePolicy", "PutGroupPolicy", "CreatePolicyVersion"),
         e -> e.source.equals("iam.amazonaws.com") && e.name.matches("(Attach|Put)(User|Role|Group)Policy|CreatePolicyVersion"),
         e -> admin(e) ? "critical" : "medium",
         e -> e.name + " " + or(e.at("requestParameters.policyArn"), or(e.at("requestParameters.policyName"), "")) + " on "
             + or(e.at("requestParameters.userName"), or(e.at("requestParameters.roleName"), or(e.at("requestParameters.groupName"), "?")))
             + (admin(e) ? " (administrator rights)" : "")));
-    r.add(rule("snapshot-shared", "Snapshot or image shared with another account", BuiltinRules::shares, e -> "critical",
+    r.add(rule("snapshot-shared", "Snapshot or image shared with another account",
+        Calls.of(EC2, "ModifySnapshotAttribute", "ModifyImageAttribute").or(Calls.of("rds.amazonaws.com", "ModifyDBSnapshotAttribute", "ModifyDBClusterSnapshotAttribute")), BuiltinRules::shares, e -> "critical",
         e -> e.name + " adds " + sharedWith(e) + " to " + or(e.at("requestParameters.snapshotId"),
             or(e.at("requestParameters.imageId"), or(e.at("requestParameters.dBSnapshotIdentifier"), or(e.at("requestParameters.dBClusterSnapshotIdentifier"), "?"))))));
     r.add(rule("lambda-public-permission", "Lambda function opened to any principal",
+        Calls.prefixed(LAMBDA, "AddPermission"),
         e -> e.source.equals("lambda.amazonaws.com") && e.name.startsWith("AddPermission") && "*".equals(e.at("requestParameters.principal")),
         e -> "critical", e -> "AddPermission principal * on " + e.at("requestParameters.functionName") + " (" + e.at("requestParameters.action") + ")"));
     r.add(rule("lambda-code-changed", "Lambda function code replaced",
+        Calls.prefixed(LAMBDA, "UpdateFunctionCode"),
         e -> e.source.equals("lambda.amazonaws.com") && e.name.startsWith("UpdateFunctionCode"), e -> "high",
         e -> "code of " + or(e.at("requestParameters.functionName"), "?") + " replaced"));
     r.add(rule("lambda-layer-changed", "Lambda layer attached or published",
+        Calls.prefixed(LAMBDA, "UpdateFunctionConfiguration", "PublishLayerVersion"),
         e -> e.source.equals("lambda.amazonaws.com") && ((e.name.startsWith("UpdateFunctionConfiguration") && nonEmpty(e.nodeAt("requestParameters.layers")))
             || e.name.startsWith("PublishLayerVersion")), e -> "high",
         e -> e.name + " " + or(e.at("requestParameters.functionName"), or(e.at("requestParameters.layerName"), "?")) + " layers " + clip(e.at("requestParameters.layers"))));
     r.add(rule("cloudtrail-tampering", "CloudTrail logging stopped, deleted or narrowed",
+        Calls.of("cloudtrail.amazonaws.com", "StopLogging", "DeleteTrail", "PutEventSelectors", "UpdateTrail", "PutInsightSelectors"),
         e -> e.source.equals("cloudtrail.amazonaws.com") && Set.of("StopLogging", "DeleteTrail", "PutEventSelectors", "UpdateTrail", "PutInsightSelectors").contains(e.name),
         e -> "critical", e -> e.name + " on trail " + or(e.at("requestParameters.name"), or(e.at("requestParameters.trailName"), "?"))));
     r.add(rule("guardduty-disabled", "GuardDuty detector deleted, disabled or detached",
+        Calls.of("guardduty.amazonaws.com", "DeleteDetector", "DisassociateFromMasterAccount", "DisassociateFromAdministratorAccount", "DeleteMembers", "StopMonitoringMembers", "DeletePublishingDestination", "UpdateDetector"),
         e -> e.source.equals("guardduty.amazonaws.com") && (Set.of("DeleteDetector", "DisassociateFromMasterAccount", "DisassociateFromAdministratorAccount",
             "DeleteMembers", "StopMonitoringMembers", "DeletePublishingDestination").contains(e.name)
             || (e.name.equals("UpdateDetector") && "false".equalsIgnoreCase(e.at("requestParameters.enable")))),
         e -> "critical", e -> e.name + " detector " + or(e.at("requestParameters.detectorId"), "?")));
     r.add(rule("logging-removed", "VPC flow logs or DNS query logs removed",
+        Calls.of(EC2, "DeleteFlowLogs").or(Calls.of("route53resolver.amazonaws.com", "DeleteResolverQueryLogConfig", "DisassociateResolverQueryLogConfig")).or(Calls.of("route53.amazonaws.com", "DeleteQueryLoggingConfig")),
         e -> (e.source.equals("ec2.amazonaws.com") && e.name.equals("DeleteFlowLogs"))
             || (e.source.equals("route53resolver.amazonaws.com") && (e.name.equals("DeleteResolverQueryLogConfig") || e.name.equals("DisassociateResolverQueryLogConfig")))
             || (e.source.equals("route53.amazonaws.com") && e.name.equals("DeleteQueryLoggingConfig")),
         e -> "high", e -> e.name + " " + clip(e.at("requestParameters"))));
-    r.add(rule("organization-left", "Account left its AWS Organization", e -> e.is("organizations.amazonaws.com", "LeaveOrganization"),
+    r.add(rule("organization-left", "Account left its AWS Organization",
+        Calls.of("organizations.amazonaws.com", "LeaveOrganization"), e -> e.is("organizations.amazonaws.com", "LeaveOrganization"),
         e -> "critical", e -> "LeaveOrganization: the account's organization guardrails no longer apply"));
     r.add(rule("console-login-without-mfa", "Console login without MFA",
+        Calls.of(Calls.ANY_SOURCE, "ConsoleLogin"),
         e -> e.name.equals("ConsoleLogin") && "Success".equalsIgnoreCase(e.at("responseElements.ConsoleLogin"))
             && "No".equalsIgnoreCase(e.at("additionalEventData.MFAUsed")),
         e -> "medium", e -> "console login without MFA from " + e.ip));
     r.add(rule("secrets-retrieved", "Secrets, parameters or instance passwords read",
+        Calls.of("secretsmanager.amazonaws.com", "GetSecretValue", "BatchGetSecretValue").or(Calls.of(SSM, "GetParameter", "GetParameters", "GetParametersByPath")).or(Calls.of(EC2, "GetPasswordData")),
         e -> (e.source.equals("secretsmanager.amazonaws.com") && (e.name.equals("GetSecretValue") || e.name.equals("BatchGetSecretValue")))
             || (e.source.equals("ssm.amazonaws.com") && (e.name.equals("GetParameter") || e.name.equals("GetParameters") || e.name.equals("GetParametersByPath"))
                 && "true".equalsIgnoreCase(e.at("requestParameters.withDecryption")))
@@ -86,33 +120,39 @@ final class BuiltinRules {
         e -> "high", e -> e.name + " " + clip(or(e.at("requestParameters.secretId"), or(e.at("requestParameters.names"),
             or(e.at("requestParameters.instanceId"), or(e.at("requestParameters.filters"), "")))))));
     r.add(rule("remote-execution", "Commands or shells on instances (SSM, EC2 Instance Connect, serial console)",
+        Calls.of(SSM, "SendCommand", "StartSession").or(Calls.of("ec2-instance-connect.amazonaws.com", "SendSSHPublicKey", "SendSerialConsoleSSHPublicKey")).or(Calls.of(EC2, "EnableSerialConsoleAccess")),
         e -> (e.source.equals("ssm.amazonaws.com") && (e.name.equals("SendCommand") || e.name.equals("StartSession")))
             || (e.source.equals("ec2-instance-connect.amazonaws.com") && (e.name.equals("SendSSHPublicKey") || e.name.equals("SendSerialConsoleSSHPublicKey")))
             || e.is("ec2.amazonaws.com", "EnableSerialConsoleAccess"),
         e -> "high", e -> e.name + " " + clip(or(e.at("requestParameters.instanceIds"), or(e.at("requestParameters.target"),
             or(e.at("requestParameters.instanceId"), "")))) + (e.at("requestParameters.instanceOSUser") == null ? "" : " as " + e.at("requestParameters.instanceOSUser"))));
     r.add(rule("instance-user-data", "Instance user data read or replaced",
+        Calls.of(EC2, "DescribeInstanceAttribute", "ModifyInstanceAttribute"),
         e -> e.source.equals("ec2.amazonaws.com") && ((e.name.equals("DescribeInstanceAttribute") && "userData".equals(e.at("requestParameters.attribute")))
             || (e.name.equals("ModifyInstanceAttribute") && (e.nodeAt("requestParameters.userData") != null || "userData".equals(e.at("requestParameters.attribute"))))),
         e -> e.name.startsWith("Modify") ? "high" : "medium", e -> e.name + " userData of " + e.at("requestParameters.instanceId")));
     r.add(rule("bedrock-model-access", "Bedrock models enabled or invoked",
+        Calls.of("bedrock.amazonaws.com", "InvokeModel", "InvokeModelWithResponseStream", "Converse", "ConverseStream", "PutFoundationModelEntitlement", "PutUseCaseForModelAccess", "CreateFoundationModelAgreement"),
         e -> e.source.equals("bedrock.amazonaws.com") && Set.of("InvokeModel", "InvokeModelWithResponseStream", "Converse", "ConverseStream",
             "PutFoundationModelEntitlement", "PutUseCaseForModelAccess", "CreateFoundationModelAgreement").contains(e.name),
         e -> "high", e -> e.name + " " + or(e.at("requestParameters.modelId"), "")));
     r.add(rule("rolesanywhere-trust", "IAM Roles Anywhere trust anchor or profile created",
+        Calls.of("rolesanywhere.amazonaws.com", "CreateTrustAnchor", "UpdateTrustAnchor", "CreateProfile", "UpdateProfile"),
         e -> e.source.equals("rolesanywhere.amazonaws.com") && Set.of("CreateTrustAnchor", "UpdateTrustAnchor", "CreateProfile", "UpdateProfile").contains(e.name),
         e -> "high", e -> e.name + " " + or(e.at("requestParameters.name"), "")));
-    r.add(rule("federation-token", "Federation token issued (survives key deactivation)", e -> e.is("sts.amazonaws.com", "GetFederationToken"),
+    r.add(rule("federation-token", "Federation token issued (survives key deactivation)",
+        Calls.of("sts.amazonaws.com", "GetFederationToken"), e -> e.is("sts.amazonaws.com", "GetFederationToken"),
         e -> "medium", e -> "GetFederationToken name " + e.at("requestParameters.name")));
     r.add(rule("security-group-open-to-world", "Security group opened to the whole internet",
+        Calls.prefixed(EC2, "AuthorizeSecurityGroup"),
         e -> e.source.equals("ec2.amazonaws.com") && e.name.startsWith("AuthorizeSecurityGroup") && world(e.nodeAt("requestParameters")),
         e -> "high", e -> e.name + " " + e.at("requestParameters.groupId") + " " + or(e.at("requestParameters.ipProtocol"), "") + " "
             + or(e.at("requestParameters.fromPort"), "") + "-" + or(e.at("requestParameters.toPort"), "") + " from " + or(e.at("requestParameters.cidrIp"), "a /0 range")));
     return List.copyOf(r);
   }
 
-  private static EventRule rule(String id, String title, Predicate<Rec> when, Function<Rec, String> severity, Function<Rec, String> reason) {
-    return new EventRule(id, title, when, severity, e -> reason.apply(e) + (e.succeeded() ? "" : " [attempt failed: " + e.error + "]"));
+  private static EventRule rule(String id, String title, Calls on, Predicate<Rec> when, Function<Rec, String> severity, Function<Rec, String> reason) {
+    return new EventRule(id, title, on, when, severity, e -> reason.apply(e) + (e.succeeded() ? "" : " [attempt failed: " + e.error + "]"));
   }
 
   private static boolean otherUser(Rec e) {

@@ -44,6 +44,7 @@ public final class CloudTrailAnalysis {
   private SigmaRules rules = null;
   private Instant since;
   private String accessKey;
+  private boolean everyDetail;
   private Consumer<InputFile> onFile = f -> { };
 
   public CloudTrailAnalysis(Clock clock) {
@@ -64,6 +65,15 @@ public final class CloudTrailAnalysis {
   /** Only records made with this access key, or about it (created, updated, deleted). */
   public CloudTrailAnalysis accessKey(String id) {
     this.accessKey = id;
+    return this;
+  }
+
+  /**
+   * Reads every record whole, details included, even of calls nothing reads them for:
+   * slower, the same report (the reference the skipping is tested against).
+   */
+  CloudTrailAnalysis everyDetail() {
+    this.everyDetail = true;
     return this;
   }
 
@@ -150,7 +160,7 @@ public final class CloudTrailAnalysis {
       keep.addAll(heads.get());
     }
     Pass pass = new Pass(engine, since == null ? null : DateTimeFormatter.ISO_INSTANT.format(since.truncatedTo(ChronoUnit.SECONDS)), accessKey);
-    CloudTrailReader reader = new CloudTrailReader(keep);
+    CloudTrailReader reader = new CloudTrailReader(keep, details(engine, keep));
     List<InputFile> inputs = new ArrayList<>();
     Consumer<InputFile> done = in -> {
       inputs.add(in);
@@ -168,6 +178,26 @@ public final class CloudTrailAnalysis {
         new CloudTrailReport.Filters(pass.since, accessKey), inputs, pass.read, pass.analysed,
         new CloudTrailReport.Sigma(sigma.source(), sigma.loaded().size(), sigma.skipped()),
         pass.findings.findings(), pass.findings.dropped(), summaries(pass.principals, false), summaries(pass.keys, true), pass.trackersDropped);
+  }
+
+  /**
+   * Which records' details (error message, request, response, additional data) are read: those of
+   * the calls a built-in rule, a correlation or a resource-creation summary is about, and of the
+   * event names a Sigma rule that reads them could match. Null (every record's) when the run is
+   * narrowed to an access key (its id may be in any request or response) or a rule searches the
+   * whole event.
+   */
+  private CloudTrailReader.Details details(SigmaEngine engine, Set<String> keep) {
+    if (keep == null || accessKey != null || everyDetail) {
+      return null;
+    }
+    var sigma = engine.namesReading(CloudTrailReader.DETAIL_KEYS);
+    if (sigma.isEmpty()) {
+      return null;
+    }
+    Calls calls = BuiltinRules.ON.or(Correlations.READS).or(Tracker.CREATES);
+    var names = sigma.get();
+    return (source, name) -> calls.test(source, name) || names.test(name);
   }
 
   private static List<ActivitySummary> summaries(Map<String, Tracker> m, boolean keys) {
@@ -213,10 +243,12 @@ public final class CloudTrailAnalysis {
       if (e.accessKey != null) {
         track(keys, e.accessKey, "AccessKey", e, e.principal);
       }
-      for (BuiltinRules.EventRule r : BuiltinRules.RULES) {
-        if (r.when().test(e)) {
-          findings.add(r.id(), "builtin", r.title(), r.severity().apply(e), () -> r.reason().apply(e), null, e);
-          correlations.flagged(r.id(), e);
+      if (BuiltinRules.ON.test(e.source, e.name)) {
+        for (BuiltinRules.EventRule r : BuiltinRules.RULES) {
+          if (r.flags(e)) {
+            findings.add(r.id(), "builtin", r.title(), r.severity().apply(e), () -> r.reason().apply(e), null, e);
+            correlations.flagged(r.id(), e);
+          }
         }
       }
       correlations.accept(e);

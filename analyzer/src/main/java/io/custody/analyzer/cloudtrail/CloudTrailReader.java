@@ -44,13 +44,37 @@ public final class CloudTrailReader {
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).maxStringLength(MAX_STRING).maxNumberLength(64).build())
       .build();
 
+  /**
+   * A record's details: its error message, request, response and additional data. Most of its size,
+   * and read for few calls. CloudTrail writes them after {@code eventSource} and {@code eventName}.
+   */
+  public static final Set<String> DETAIL_KEYS = Set.of("errorMessage", "requestParameters", "responseElements", "additionalEventData");
+
+  /** Says, from a record's {@code eventSource} and {@code eventName}, whether its {@link #DETAIL_KEYS} are read. */
+  @FunctionalInterface
+  public interface Details {
+    boolean read(String eventSource, String eventName);
+  }
+
   private final Set<String> keep;
+  private final Details details;
 
   /**
    * @param keep top-level record keys to materialise; null keeps every key
    */
   public CloudTrailReader(Set<String> keep) {
+    this(keep, null);
+  }
+
+  /**
+   * @param keep top-level record keys to materialise; null keeps every key
+   * @param details which records' {@link #DETAIL_KEYS} to materialise (when kept); null: every record's.
+   *     The others' are skipped when the record names its {@code eventSource} and {@code eventName}
+   *     (as text) before them, as CloudTrail writes it; else they are kept.
+   */
+  public CloudTrailReader(Set<String> keep, Details details) {
     this.keep = keep;
+    this.details = details;
   }
 
   /**
@@ -249,8 +273,12 @@ public final class CloudTrailReader {
   }
 
   private ObjectNode record(JsonParser p) throws IOException {
-    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    // sized for a CloudTrail record's kept keys: the default map would grow once per record
+    ObjectNode out = new ObjectNode(JsonNodeFactory.instance, new java.util.LinkedHashMap<>(32));
     ObjectNode embedded = null;
+    String source = null;
+    String eventName = null;
+    int detailState = 0; // 0 undecided, 1 kept, 2 skipped
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken v = p.nextToken();
@@ -262,7 +290,25 @@ public final class CloudTrailReader {
           }
         }
       } else if (keep == null || keep.contains(name)) {
-        out.set(name, node(p));
+        if (details != null && DETAIL_KEYS.contains(name)) {
+          if (detailState == 0) {
+            detailState = source != null && eventName != null && !details.read(source, eventName) ? 2 : 1;
+          }
+          if (detailState == 2) {
+            p.skipChildren();
+            continue;
+          }
+        } else if (detailState == 2 && (name.equals("eventSource") || name.equals("eventName"))) {
+          // the details were skipped for the call named first: a second name must not change which call it was
+          throw new com.fasterxml.jackson.core.JsonParseException(p, "a record repeats \"" + name + "\" after its details (error message, request, response)");
+        }
+        JsonNode n = node(p);
+        if (name.equals("eventSource")) {
+          source = n.textValue(); // null unless text
+        } else if (name.equals("eventName")) {
+          eventName = n.textValue();
+        }
+        out.set(name, n);
       } else {
         p.skipChildren();
       }

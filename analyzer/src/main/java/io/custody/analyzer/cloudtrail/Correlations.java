@@ -47,14 +47,13 @@ final class Correlations {
   private final List<Rec> enumerations = new ArrayList<>();
   private final Set<String> secretReaders = new HashSet<>();
 
+  /** The calls whose request these correlations read. */
+  static final Calls READS = Calls.of("ec2.amazonaws.com", "RunInstances", "StopInstances", "StartInstances", "ModifyInstanceAttribute");
+
   void accept(Rec e) {
     total++;
     if (e.region != null && regionCounts.size() < 1000) {
       regionCounts.merge(e.region, 1L, Long::sum);
-    }
-    if (e.is("ec2.amazonaws.com", "RunInstances") && runs.size() < MAX_REMEMBERED) {
-      runs.add(e.slim());
-      runTypes.add(e.at("requestParameters.instanceType"));
     }
     if (e.ip != null && !awsInternal(e.ip)) {
       if (instanceSession(e)) {
@@ -65,29 +64,37 @@ final class Correlations {
         ipsOfOthers.add(e.ip);
       }
     }
-    if (e.source.equals("ec2.amazonaws.com")) {
-      if ((e.name.equals("StopInstances") || e.name.equals("StartInstances")) && stopStart.size() < MAX_REMEMBERED) {
-        for (String id : instanceIds(e)) {
-          stopStart.add(e.slim());
-          stopStartInstances.add(id);
-        }
-      } else if (e.name.equals("ModifyInstanceAttribute") && e.nodeAt("requestParameters.userData") != null
-          && e.at("requestParameters.instanceId") != null && remembered < MAX_REMEMBERED && e.epoch() != Long.MIN_VALUE) {
-        String key = e.at("requestParameters.instanceId") + "\u0000" + e.principal;
-        int n = userDataCounts.getOrDefault(key, 0);
-        long[] times = userDataChanges.get(key);
-        if (times == null || times.length == n) {
-          times = java.util.Arrays.copyOf(times == null ? new long[4] : times, Math.max(4, n * 2));
-          userDataChanges.put(key, times);
-        }
-        times[n] = e.epoch();
-        userDataCounts.put(key, n + 1);
-        remembered++;
-      }
-    }
     if ((e.is("secretsmanager.amazonaws.com", "ListSecrets") || e.is("secretsmanager.amazonaws.com", "DescribeSecret")
         || e.is("ssm.amazonaws.com", "DescribeParameters")) && enumerations.size() < MAX_REMEMBERED) {
       enumerations.add(e.slim());
+    }
+    if (READS.test(e.source, e.name)) {
+      instanceCall(e);
+    }
+  }
+
+  /** One of the {@link #READS} calls: the only events whose request is read here. */
+  private void instanceCall(Rec e) {
+    if (e.name.equals("RunInstances") && runs.size() < MAX_REMEMBERED) {
+      runs.add(e.slim());
+      runTypes.add(e.at("requestParameters.instanceType"));
+    } else if ((e.name.equals("StopInstances") || e.name.equals("StartInstances")) && stopStart.size() < MAX_REMEMBERED) {
+      for (String id : instanceIds(e)) {
+        stopStart.add(e.slim());
+        stopStartInstances.add(id);
+      }
+    } else if (e.name.equals("ModifyInstanceAttribute") && e.nodeAt("requestParameters.userData") != null
+        && e.at("requestParameters.instanceId") != null && remembered < MAX_REMEMBERED && e.epoch() != Long.MIN_VALUE) {
+      String key = e.at("requestParameters.instanceId") + "\u0000" + e.principal;
+      int n = userDataCounts.getOrDefault(key, 0);
+      long[] times = userDataChanges.get(key);
+      if (times == null || times.length == n) {
+        times = java.util.Arrays.copyOf(times == null ? new long[4] : times, Math.max(4, n * 2));
+        userDataChanges.put(key, times);
+      }
+      times[n] = e.epoch();
+      userDataCounts.put(key, n + 1);
+      remembered++;
     }
   }
 

@@ -8,9 +8,8 @@ final class Rec {
 
   /** Top-level keys the built-in analysis reads (the Sigma rules add theirs). */
   static final Set<String> KEYS = Set.of(
-      "eventID", "eventName", "eventSource", "eventTime", "eventType", "awsRegion", "sourceIPAddress", "userAgent",
-      "errorCode", "errorMessage", "userIdentity", "requestParameters", "responseElements", "additionalEventData",
-      "recipientAccountId", "readOnly");
+      "eventID", "eventName", "eventSource", "eventTime", "awsRegion", "sourceIPAddress", "userAgent",
+      "errorCode", "userIdentity", "requestParameters", "responseElements", "additionalEventData");
 
   final JsonNode node;
   final String id;

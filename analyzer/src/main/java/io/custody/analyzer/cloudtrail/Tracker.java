@@ -62,7 +62,7 @@ final class Tracker {
       if (e.error.contains("AccessDenied") || e.error.contains("Unauthorized")) {
         denied(e.epoch());
       }
-    } else if (created.size() < MAX_CREATED && creates(e.name)) {
+    } else if (created.size() < MAX_CREATED && creates(e)) {
       created.add(new ActivitySummary.Created(e.time, e.name, resource(e), e.id));
     }
   }
@@ -126,9 +126,12 @@ final class Tracker {
     return out;
   }
 
-  private static boolean creates(String name) {
-    return name.startsWith("Create") || name.equals("RunInstances") || name.startsWith("Import") || name.startsWith("Allocate")
-        || name.startsWith("Register") || name.startsWith("Publish") || name.startsWith("CopySnapshot") || name.startsWith("CopyImage");
+  /** The calls that create a resource: only their request and response are read (for the resource's name). */
+  static final Calls CREATES = Calls.prefixed(Calls.ANY_SOURCE, "Create", "Import", "Allocate", "Register", "Publish", "CopySnapshot", "CopyImage")
+      .or(Calls.of(Calls.ANY_SOURCE, "RunInstances"));
+
+  private static boolean creates(Rec e) {
+    return CREATES.test(e.source, e.name);
   }
 
   /** The created resource's name or id, from the usual response or request fields. */

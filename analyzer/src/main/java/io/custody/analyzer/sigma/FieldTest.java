@@ -78,12 +78,20 @@ final class FieldTest {
 
   /** The literal values an event must hold for this test to pass, or null when not a plain equality. */
   List<String> exactValues() {
+    return literals(false);
+  }
+
+  /**
+   * The literal values one of which an event's value must equal or start with for this test to pass,
+   * lower-case, or null when the test is not made only of such values; {@code prefixes} tells which.
+   */
+  List<String> literals(boolean prefixes) {
     if (exists != null || matchNull || all) {
       return null;
     }
     List<String> out = new ArrayList<>();
     for (ValueMatcher m : matchers) {
-      if (!(m instanceof ValueMatcher.Text t) || !t.glob().isExactIgnoreCase()) {
+      if (!(m instanceof ValueMatcher.Text t) || !(prefixes ? t.glob().isPrefixIgnoreCase() : t.glob().isExactIgnoreCase())) {
         return null;
       }
       out.add(t.glob().literal());

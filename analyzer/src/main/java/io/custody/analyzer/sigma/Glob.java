@@ -86,7 +86,12 @@ final class Glob {
     return shape == Shape.EXACT && !cased;
   }
 
-  /** The literal of an exact value, lower-case. */
+  /** True for a case-insensitive value with one trailing {@code *} and no other wildcard. */
+  boolean isPrefixIgnoreCase() {
+    return shape == Shape.PREFIX && !cased;
+  }
+
+  /** The literal of an exact or prefix value, lower-case. */
   String literal() {
     return literal;
   }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Evaluates a set of loaded rules against events. Rules whose condition can only hold for certain
@@ -44,8 +45,17 @@ public final class SigmaEngine {
   /** Calls {@code hit} for every rule the event matches (not thread-safe: one engine per thread). */
   public void match(JsonNode event, Consumer<SigmaRule> hit) {
     JsonNode name = event.get("eventName");
+    if (name != null && !name.isTextual() && !name.isNull()) {
+      // not the text CloudTrail writes (an array, say): the index cannot tell, so every rule runs
+      for (SigmaRule r : rules) {
+        if (r.matches(event, scratch)) {
+          hit.accept(r);
+        }
+      }
+      return;
+    }
     if (name != null && name.isTextual()) {
-      List<SigmaRule> candidates = byEventName.get(name.asText().toLowerCase(Locale.ROOT));
+      List<SigmaRule> candidates = byEventName.get(fold(name.asText()));
       if (candidates != null) {
         for (SigmaRule r : candidates) {
           if (r.matches(event, scratch)) {
@@ -83,16 +93,77 @@ public final class SigmaEngine {
     return Optional.of(heads);
   }
 
+  /**
+   * A test of an event's {@code eventName}: true when a rule that reads one of these top-level keys
+   * could match an event of that name; empty when such a rule could match any event. A reader may
+   * skip those keys of events the test rejects: no rule that reads them can match those.
+   */
+  public Optional<Predicate<String>> namesReading(Set<String> keys) {
+    List<Names> each = new ArrayList<>();
+    for (SigmaRule r : rules) {
+      Set<String> heads = new HashSet<>();
+      boolean fieldsOnly = EventNames.heads(r.detection(), heads);
+      if (fieldsOnly && java.util.Collections.disjoint(heads, keys)) {
+        continue;
+      }
+      Names n = EventNames.names(r.detection());
+      if (n == null) {
+        return Optional.empty();
+      }
+      each.add(n);
+    }
+    Names all = EventNames.union(each);
+    return Optional.of(name -> all.test(fold(name)));
+  }
+
+  /**
+   * The case-insensitive form of a value, as {@link String#equalsIgnoreCase} compares characters
+   * (upper case, then lower case, by code point): two strings are equal ignoring case exactly when their folds are
+   * equal. The same as lower-casing for ASCII, which is what CloudTrail writes.
+   */
+  static String fold(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        StringBuilder b = new StringBuilder(s.length());
+        s.codePoints().forEach(c -> b.appendCodePoint(Character.toLowerCase(Character.toUpperCase(c))));
+        return b.toString();
+      }
+    }
+    return s.toLowerCase(Locale.ROOT);
+  }
+
+  /** Event names, folded ({@link #fold}): exact values and prefixes. */
+  record Names(Set<String> exact, Set<String> prefixes) {
+
+    boolean test(String folded) {
+      if (exact.contains(folded)) {
+        return true;
+      }
+      for (String p : prefixes) {
+        if (folded.startsWith(p)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
   /** Works out which event names a condition needs. */
   static final class EventNames {
     private EventNames() {}
 
-    /** Lower-case event names one of which the event must carry to match, or null when unconstrained. */
+    /** Folded event names one of which the event must carry to match, or null when unconstrained or constrained by prefixes. */
     static Set<String> required(DetectionCompiler.Detection d) {
+      Names n = names(d);
+      return n == null || !n.prefixes().isEmpty() ? null : n.exact();
+    }
+
+    /** The event names, exact or by prefix, one of which the event must carry to match; null when unconstrained. */
+    static Names names(DetectionCompiler.Detection d) {
       return cond(d.condition());
     }
 
-    private static Set<String> cond(Condition c) {
+    private static Names cond(Condition c) {
       if (c instanceof Condition.Ref r) {
         return selection(r.selection());
       }
@@ -103,18 +174,23 @@ public final class SigmaEngine {
         return union(o.parts().stream().map(EventNames::cond).toList());
       }
       if (c instanceof Condition.Of of) {
-        List<Set<String>> each = of.selections().stream().map(EventNames::selection).toList();
+        List<Names> each = of.selections().stream().map(EventNames::selection).toList();
         return of.all() ? narrowest(each) : union(each);
       }
       return null;
     }
 
-    private static Set<String> selection(Selection s) {
+    private static Names selection(Selection s) {
       if (s instanceof Selection.AllFields f) {
-        List<Set<String>> each = new ArrayList<>();
+        List<Names> each = new ArrayList<>();
         for (FieldTest t : f.tests()) {
-          List<String> exact = t.path().name().equals("eventName") ? t.exactValues() : null;
-          each.add(exact == null ? null : new HashSet<>(exact));
+          Names n = null;
+          if (t.path().name().equals("eventName")) {
+            List<String> exact = t.literals(false);
+            List<String> prefixes = t.literals(true);
+            n = exact != null ? new Names(folded(exact), Set.of()) : prefixes != null ? new Names(Set.of(), folded(prefixes)) : null;
+          }
+          each.add(n);
         }
         return narrowest(each);
       }
@@ -124,25 +200,39 @@ public final class SigmaEngine {
       return null;
     }
 
-    private static Set<String> narrowest(List<Set<String>> sets) {
-      Set<String> best = null;
-      for (Set<String> s : sets) {
-        if (s != null && (best == null || s.size() < best.size())) {
-          best = s;
+    private static Set<String> folded(List<String> values) {
+      Set<String> out = new HashSet<>();
+      values.forEach(v -> out.add(fold(v)));
+      return out;
+    }
+
+    /** Any one of the constraints that all hold (each alone is sound): exact names before prefixes, then the fewest. */
+    private static Names narrowest(List<Names> all) {
+      Names best = null;
+      for (Names n : all) {
+        if (n != null && (best == null || rank(n) < rank(best))) {
+          best = n;
         }
       }
       return best;
     }
 
-    private static Set<String> union(List<Set<String>> sets) {
-      Set<String> out = new HashSet<>();
-      for (Set<String> s : sets) {
-        if (s == null) {
+    private static long rank(Names n) {
+      return (n.prefixes().isEmpty() ? 0 : 1L << 32) + n.exact().size() + n.prefixes().size();
+    }
+
+    /** What one of several alternatives needs; null when one of them is unconstrained. */
+    static Names union(List<Names> all) {
+      Set<String> exact = new HashSet<>();
+      Set<String> prefixes = new HashSet<>();
+      for (Names n : all) {
+        if (n == null) {
           return null;
         }
-        out.addAll(s);
+        exact.addAll(n.exact());
+        prefixes.addAll(n.prefixes());
       }
-      return out;
+      return new Names(exact, prefixes);
     }
 
     static boolean heads(DetectionCompiler.Detection d, Set<String> out) {

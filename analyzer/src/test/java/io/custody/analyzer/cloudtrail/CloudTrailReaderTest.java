@@ -97,4 +97,44 @@ class CloudTrailReaderTest {
     assertThat(other.recordsAnalysed()).isZero();
     assertThat(other.findings()).isEmpty();
   }
+
+  @Test
+  void read_detailsOfOtherCalls_skipped_unlessNamedAfterThem() throws Exception {
+    String named = "{\"eventID\":\"%s\",\"eventSource\":\"ec2.amazonaws.com\",\"eventName\":\"%s\",\"errorCode\":\"E\",\"errorMessage\":\"m\","
+        + "\"requestParameters\":{\"instanceId\":\"i-1\"},\"responseElements\":{\"x\":1},\"additionalEventData\":{\"y\":2}}";
+    String nameLast = "{\"eventID\":\"late\",\"requestParameters\":{\"instanceId\":\"i-1\"},"
+        + "\"eventSource\":\"ec2.amazonaws.com\",\"eventName\":\"DescribeInstances\"}";
+    String nameNotText = "{\"eventID\":\"odd\",\"eventSource\":\"ec2.amazonaws.com\",\"eventName\":[\"DescribeInstances\"],"
+        + "\"requestParameters\":{\"instanceId\":\"i-1\"}}";
+    Path p = Files.writeString(dir.resolve("b.json"), "{\"Records\":[" + named.formatted("wanted", "GetPasswordData") + ","
+        + named.formatted("other", "DescribeInstances") + "," + nameLast + "," + nameNotText + "]}");
+    List<String> asked = new ArrayList<>();
+    List<ObjectNode> out = new ArrayList<>();
+    InputFile f = new CloudTrailReader(null, (source, name) -> {
+      asked.add(source + " " + name);
+      return name.equals("GetPasswordData");
+    }).read(p, out::add);
+    assertThat(f.problem()).isNull();
+    assertThat(out).hasSize(4);
+    for (String k : CloudTrailReader.DETAIL_KEYS) {
+      assertThat(out.get(0).has(k)).as(k).isTrue();
+      assertThat(out.get(1).has(k)).as("%s of a call nothing reads it for", k).isFalse();
+    }
+    assertThat(out.get(1).get("errorCode").asText()).isEqualTo("E");
+    assertThat(out.get(1).get("eventName").asText()).isEqualTo("DescribeInstances");
+    assertThat(out.get(2).has("requestParameters")).as("named after its request: kept").isTrue();
+    assertThat(out.get(3).has("requestParameters")).as("a name that is not text: kept").isTrue();
+    assertThat(asked).as("asked once a record").containsExactly("ec2.amazonaws.com GetPasswordData", "ec2.amazonaws.com DescribeInstances");
+  }
+
+  @Test
+  void read_nameRepeatedAfterSkippedDetails_reportedNotAnalysedAsTheOtherCall() throws Exception {
+    String sneaky = "{\"eventID\":\"s\",\"eventSource\":\"iam.amazonaws.com\",\"eventName\":\"ListUsers\","
+        + "\"requestParameters\":{\"userName\":\"backdoor\"},\"eventName\":\"CreateUser\"}";
+    Path p = Files.writeString(dir.resolve("dup.json"), "{\"Records\":[" + REC.formatted("e1", 1) + "," + sneaky + "]}");
+    List<ObjectNode> out = new ArrayList<>();
+    InputFile f = new CloudTrailReader(null, (source, name) -> !name.equals("ListUsers")).read(p, out::add);
+    assertThat(out).extracting(r -> r.get("eventID").asText()).containsExactly("e1");
+    assertThat(f.problem()).contains("repeats \"eventName\" after its details").contains("1 records before it");
+  }
 }

@@ -156,4 +156,44 @@ class SigmaMatchingTest {
     assertThat(e.matches(event("{'eventName':'StopLogging'}"))).containsExactly(indexed);
     assertThat(e.matches(event("{'eventName':'Other'}"))).isEmpty();
   }
+
+  @Test
+  void engineIndex_foldsCaseAsTheMatcherDoes() throws Exception {
+    // U+0130 (capital I with dot) equals 'i' ignoring case, as the rule's matcher compares; lower-casing would make it two characters
+    SigmaRule r = rule("sel:\n  eventName: ImportKeyPair\ncondition: sel");
+    SigmaEngine e = new SigmaEngine(List.of(r));
+    assertThat(r.matches(event("{'eventName':'\u0130mportKeyPair'}"))).isTrue();
+    assertThat(e.matches(event("{'eventName':'\u0130mportKeyPair'}"))).containsExactly(r);
+    assertThat(SigmaEngine.fold("\u0130mportKeyPair")).isEqualTo(SigmaEngine.fold("importkeypair")).isEqualTo("importkeypair");
+  }
+
+  @Test
+  void engineIndex_nonTextEventName_everyRuleRuns() throws Exception {
+    SigmaRule r = rule("sel:\n  eventName: CreateUser\ncondition: sel");
+    SigmaEngine e = new SigmaEngine(List.of(r));
+    assertThat(e.matches(event("{'eventName':['CreateUser']}"))).containsExactly(r);
+    assertThat(e.matches(event("{'eventName':['ListUsers']}"))).isEmpty();
+  }
+
+  @Test
+  void namesReading_theEventNamesOfRulesThatReadTheKeys() throws Exception {
+    SigmaRule exact = rule("sel:\n  eventName: [CreateUser, createloginprofile]\n  requestParameters.userName|contains: admin\ncondition: sel");
+    SigmaRule prefixed = rule("sel:\n  eventSource: lambda.amazonaws.com\n  eventName|startswith: UpdateFunctionConfiguration\n"
+        + "  requestParameters.layers|contains: '*'\ncondition: sel");
+    SigmaRule notBody = rule("sel:\n  userAgent: TruffleHog\ncondition: sel");
+    SigmaRule negated = rule("sel:\n  eventName: GetObject\nfilter:\n  responseElements: null\ncondition: sel and not filter");
+    var reads = new SigmaEngine(List.of(exact, prefixed, notBody, negated)).namesReading(java.util.Set.of("requestParameters", "responseElements"));
+    assertThat(reads).isPresent();
+    assertThat(List.of("CreateUser", "CREATELOGINPROFILE", "UpdateFunctionConfiguration20150331v2", "GetObject")).allMatch(reads.get());
+    assertThat(List.of("ListUsers", "UpdateFunctionCode20150331v2", "PutObject", "")).noneMatch(reads.get());
+
+    SigmaRule anyName = rule("sel:\n  requestParameters.bucketName: secrets\ncondition: sel");
+    SigmaRule keywords = rule("keywords:\n  - mimikatz\ncondition: keywords");
+    SigmaRule orNot = rule("a:\n  eventName: CreateUser\nb:\n  requestParameters.x: y\ncondition: a or b");
+    for (SigmaRule any : List.of(anyName, keywords, orNot)) {
+      assertThat(new SigmaEngine(List.of(exact, any)).namesReading(java.util.Set.of("requestParameters"))).as(any.file()).isEmpty();
+    }
+    assertThat(new SigmaEngine(List.of(exact, notBody)).namesReading(java.util.Set.of("additionalEventData")).orElseThrow().test("CreateUser"))
+        .as("no rule reads the key").isFalse();
+  }
 }
