@@ -9,9 +9,9 @@ import java.util.Set;
 
 /**
  * A set of API calls: event names, exact or by prefix, per event source (or from any source). Each
- * step of the analysis that reads a record's request, response or additional data names the calls
- * it reads them for, and runs only on those; the reader then skips those parts of every other
- * record without building them.
+ * step of the analysis that reads a record's details (error message, request, response, additional
+ * data) names the calls it reads them for, and runs only on those; the reader then skips the
+ * details of every other record without building them.
  */
 final class Calls {
 
