@@ -20,7 +20,8 @@ final class BuiltinRules {
   /**
    * One rule: the calls it is about, which of their events it flags, how severe, and the reason in
    * words. {@code when}, {@code severity} and {@code reason} run only on events of the calls {@code
-   * on} names (so only those need their details: request, response, error message).
+   * on} names (so only those need their details: request, response, error message), and {@code
+   * when} tests only what {@code on} does not say.
    */
   record EventRule(String id, String title, Calls on, Predicate<Rec> when, Function<Rec, String> severity, Function<Rec, String> reason) {
 
@@ -37,6 +38,9 @@ final class BuiltinRules {
 
   private static final Set<String> ADMIN_POLICIES = Set.of("AdministratorAccess", "IAMFullAccess", "PowerUserAccess");
 
+  /** For a rule that flags every event of its calls. */
+  private static final Predicate<Rec> ALWAYS = e -> true;
+
   static final List<EventRule> RULES = rules();
 
   /** The calls some rule is about: the only events the rules read the details of. */
@@ -47,25 +51,25 @@ final class BuiltinRules {
   private static List<EventRule> rules() {
     List<EventRule> r = new ArrayList<>();
     r.add(rule("iam-access-key-created", "New IAM access key",
-        Calls.of(IAM, "CreateAccessKey"), e -> e.is("iam.amazonaws.com", "CreateAccessKey"),
+        Calls.of(IAM, "CreateAccessKey"), ALWAYS,
         e -> otherUser(e) ? "critical" : "high",
         e -> "access key created for user " + or(e.at("requestParameters.userName"), "(caller)") + (otherUser(e) ? ", not the caller's own" : "")));
     r.add(rule("iam-user-created", "New IAM user",
-        Calls.of(IAM, "CreateUser"), e -> e.is("iam.amazonaws.com", "CreateUser"), e -> "high",
+        Calls.of(IAM, "CreateUser"), ALWAYS, e -> "high",
         e -> "IAM user " + e.at("requestParameters.userName") + " created"));
     r.add(rule("iam-login-profile", "Console password set for an IAM user",
         Calls.of(IAM, "CreateLoginProfile", "UpdateLoginProfile"),
-        e -> e.source.equals("iam.amazonaws.com") && (e.name.equals("CreateLoginProfile") || e.name.equals("UpdateLoginProfile")), e -> "high",
+        ALWAYS, e -> "high",
         e -> e.name + " for user " + or(e.at("requestParameters.userName"), "(caller)")));
     r.add(rule("iam-role-created", "New IAM role",
-        Calls.of(IAM, "CreateRole"), e -> e.is("iam.amazonaws.com", "CreateRole"), e -> "medium",
+        Calls.of(IAM, "CreateRole"), ALWAYS, e -> "medium",
         e -> "role " + e.at("requestParameters.roleName") + " created, trust: " + clip(e.at("requestParameters.assumeRolePolicyDocument"))));
     r.add(rule("iam-trust-policy-changed", "Role trust policy changed",
-        Calls.of(IAM, "UpdateAssumeRolePolicy"), e -> e.is("iam.amazonaws.com", "UpdateAssumeRolePolicy"), e -> "high",
+        Calls.of(IAM, "UpdateAssumeRolePolicy"), ALWAYS, e -> "high",
         e -> "trust policy of role " + e.at("requestParameters.roleName") + " replaced: " + clip(e.at("requestParameters.policyDocument"))));
     r.add(rule("iam-policy-attached", "IAM policy attached or granted",
         Calls.of(IAM, "AttachUserPolicy", "AttachRolePolicy", "AttachGroupPolicy", "PutUserPolicy", "PutRolePolicy", "PutGroupPolicy", "CreatePolicyVersion"),
-        e -> e.source.equals("iam.amazonaws.com") && e.name.matches("(Attach|Put)(User|Role|Group)Policy|CreatePolicyVersion"),
+        ALWAYS,
         e -> admin(e) ? "critical" : "medium",
         e -> e.name + " " + or(e.at("requestParameters.policyArn"), or(e.at("requestParameters.policyName"), "")) + " on "
             + or(e.at("requestParameters.userName"), or(e.at("requestParameters.roleName"), or(e.at("requestParameters.groupName"), "?")))
@@ -76,76 +80,65 @@ final class BuiltinRules {
             or(e.at("requestParameters.imageId"), or(e.at("requestParameters.dBSnapshotIdentifier"), or(e.at("requestParameters.dBClusterSnapshotIdentifier"), "?"))))));
     r.add(rule("lambda-public-permission", "Lambda function opened to any principal",
         Calls.prefixed(LAMBDA, "AddPermission"),
-        e -> e.source.equals("lambda.amazonaws.com") && e.name.startsWith("AddPermission") && "*".equals(e.at("requestParameters.principal")),
+        e -> "*".equals(e.at("requestParameters.principal")),
         e -> "critical", e -> "AddPermission principal * on " + e.at("requestParameters.functionName") + " (" + e.at("requestParameters.action") + ")"));
     r.add(rule("lambda-code-changed", "Lambda function code replaced",
         Calls.prefixed(LAMBDA, "UpdateFunctionCode"),
-        e -> e.source.equals("lambda.amazonaws.com") && e.name.startsWith("UpdateFunctionCode"), e -> "high",
+        ALWAYS, e -> "high",
         e -> "code of " + or(e.at("requestParameters.functionName"), "?") + " replaced"));
     r.add(rule("lambda-layer-changed", "Lambda layer attached or published",
         Calls.prefixed(LAMBDA, "UpdateFunctionConfiguration", "PublishLayerVersion"),
-        e -> e.source.equals("lambda.amazonaws.com") && ((e.name.startsWith("UpdateFunctionConfiguration") && nonEmpty(e.nodeAt("requestParameters.layers")))
-            || e.name.startsWith("PublishLayerVersion")), e -> "high",
+        e -> e.name.startsWith("PublishLayerVersion") || nonEmpty(e.nodeAt("requestParameters.layers")), e -> "high",
         e -> e.name + " " + or(e.at("requestParameters.functionName"), or(e.at("requestParameters.layerName"), "?")) + " layers " + clip(e.at("requestParameters.layers"))));
     r.add(rule("cloudtrail-tampering", "CloudTrail logging stopped, deleted or narrowed",
         Calls.of("cloudtrail.amazonaws.com", "StopLogging", "DeleteTrail", "PutEventSelectors", "UpdateTrail", "PutInsightSelectors"),
-        e -> e.source.equals("cloudtrail.amazonaws.com") && Set.of("StopLogging", "DeleteTrail", "PutEventSelectors", "UpdateTrail", "PutInsightSelectors").contains(e.name),
+        ALWAYS,
         e -> "critical", e -> e.name + " on trail " + or(e.at("requestParameters.name"), or(e.at("requestParameters.trailName"), "?"))));
     r.add(rule("guardduty-disabled", "GuardDuty detector deleted, disabled or detached",
         Calls.of("guardduty.amazonaws.com", "DeleteDetector", "DisassociateFromMasterAccount", "DisassociateFromAdministratorAccount", "DeleteMembers", "StopMonitoringMembers", "DeletePublishingDestination", "UpdateDetector"),
-        e -> e.source.equals("guardduty.amazonaws.com") && (Set.of("DeleteDetector", "DisassociateFromMasterAccount", "DisassociateFromAdministratorAccount",
-            "DeleteMembers", "StopMonitoringMembers", "DeletePublishingDestination").contains(e.name)
-            || (e.name.equals("UpdateDetector") && "false".equalsIgnoreCase(e.at("requestParameters.enable")))),
+        e -> !e.name.equals("UpdateDetector") || "false".equalsIgnoreCase(e.at("requestParameters.enable")),
         e -> "critical", e -> e.name + " detector " + or(e.at("requestParameters.detectorId"), "?")));
     r.add(rule("logging-removed", "VPC flow logs or DNS query logs removed",
         Calls.of(EC2, "DeleteFlowLogs").or(Calls.of("route53resolver.amazonaws.com", "DeleteResolverQueryLogConfig", "DisassociateResolverQueryLogConfig")).or(Calls.of("route53.amazonaws.com", "DeleteQueryLoggingConfig")),
-        e -> (e.source.equals("ec2.amazonaws.com") && e.name.equals("DeleteFlowLogs"))
-            || (e.source.equals("route53resolver.amazonaws.com") && (e.name.equals("DeleteResolverQueryLogConfig") || e.name.equals("DisassociateResolverQueryLogConfig")))
-            || (e.source.equals("route53.amazonaws.com") && e.name.equals("DeleteQueryLoggingConfig")),
+        ALWAYS,
         e -> "high", e -> e.name + " " + clip(e.at("requestParameters"))));
     r.add(rule("organization-left", "Account left its AWS Organization",
-        Calls.of("organizations.amazonaws.com", "LeaveOrganization"), e -> e.is("organizations.amazonaws.com", "LeaveOrganization"),
+        Calls.of("organizations.amazonaws.com", "LeaveOrganization"), ALWAYS,
         e -> "critical", e -> "LeaveOrganization: the account's organization guardrails no longer apply"));
     r.add(rule("console-login-without-mfa", "Console login without MFA",
         Calls.of(Calls.ANY_SOURCE, "ConsoleLogin"),
-        e -> e.name.equals("ConsoleLogin") && "Success".equalsIgnoreCase(e.at("responseElements.ConsoleLogin"))
+        e -> "Success".equalsIgnoreCase(e.at("responseElements.ConsoleLogin"))
             && "No".equalsIgnoreCase(e.at("additionalEventData.MFAUsed")),
         e -> "medium", e -> "console login without MFA from " + e.ip));
     r.add(rule("secrets-retrieved", "Secrets, parameters or instance passwords read",
         Calls.of("secretsmanager.amazonaws.com", "GetSecretValue", "BatchGetSecretValue").or(Calls.of(SSM, "GetParameter", "GetParameters", "GetParametersByPath")).or(Calls.of(EC2, "GetPasswordData")),
-        e -> (e.source.equals("secretsmanager.amazonaws.com") && (e.name.equals("GetSecretValue") || e.name.equals("BatchGetSecretValue")))
-            || (e.source.equals("ssm.amazonaws.com") && (e.name.equals("GetParameter") || e.name.equals("GetParameters") || e.name.equals("GetParametersByPath"))
-                && "true".equalsIgnoreCase(e.at("requestParameters.withDecryption")))
-            || e.is("ec2.amazonaws.com", "GetPasswordData"),
+        e -> !e.source.equals(SSM) || "true".equalsIgnoreCase(e.at("requestParameters.withDecryption")),
         e -> "high", e -> e.name + " " + clip(or(e.at("requestParameters.secretId"), or(e.at("requestParameters.names"),
             or(e.at("requestParameters.instanceId"), or(e.at("requestParameters.filters"), "")))))));
     r.add(rule("remote-execution", "Commands or shells on instances (SSM, EC2 Instance Connect, serial console)",
         Calls.of(SSM, "SendCommand", "StartSession").or(Calls.of("ec2-instance-connect.amazonaws.com", "SendSSHPublicKey", "SendSerialConsoleSSHPublicKey")).or(Calls.of(EC2, "EnableSerialConsoleAccess")),
-        e -> (e.source.equals("ssm.amazonaws.com") && (e.name.equals("SendCommand") || e.name.equals("StartSession")))
-            || (e.source.equals("ec2-instance-connect.amazonaws.com") && (e.name.equals("SendSSHPublicKey") || e.name.equals("SendSerialConsoleSSHPublicKey")))
-            || e.is("ec2.amazonaws.com", "EnableSerialConsoleAccess"),
+        ALWAYS,
         e -> "high", e -> e.name + " " + clip(or(e.at("requestParameters.instanceIds"), or(e.at("requestParameters.target"),
             or(e.at("requestParameters.instanceId"), "")))) + (e.at("requestParameters.instanceOSUser") == null ? "" : " as " + e.at("requestParameters.instanceOSUser"))));
     r.add(rule("instance-user-data", "Instance user data read or replaced",
         Calls.of(EC2, "DescribeInstanceAttribute", "ModifyInstanceAttribute"),
-        e -> e.source.equals("ec2.amazonaws.com") && ((e.name.equals("DescribeInstanceAttribute") && "userData".equals(e.at("requestParameters.attribute")))
-            || (e.name.equals("ModifyInstanceAttribute") && (e.nodeAt("requestParameters.userData") != null || "userData".equals(e.at("requestParameters.attribute"))))),
+        e -> "userData".equals(e.at("requestParameters.attribute"))
+            || (e.name.equals("ModifyInstanceAttribute") && e.nodeAt("requestParameters.userData") != null),
         e -> e.name.startsWith("Modify") ? "high" : "medium", e -> e.name + " userData of " + e.at("requestParameters.instanceId")));
     r.add(rule("bedrock-model-access", "Bedrock models enabled or invoked",
         Calls.of("bedrock.amazonaws.com", "InvokeModel", "InvokeModelWithResponseStream", "Converse", "ConverseStream", "PutFoundationModelEntitlement", "PutUseCaseForModelAccess", "CreateFoundationModelAgreement"),
-        e -> e.source.equals("bedrock.amazonaws.com") && Set.of("InvokeModel", "InvokeModelWithResponseStream", "Converse", "ConverseStream",
-            "PutFoundationModelEntitlement", "PutUseCaseForModelAccess", "CreateFoundationModelAgreement").contains(e.name),
+        ALWAYS,
         e -> "high", e -> e.name + " " + or(e.at("requestParameters.modelId"), "")));
     r.add(rule("rolesanywhere-trust", "IAM Roles Anywhere trust anchor or profile created",
         Calls.of("rolesanywhere.amazonaws.com", "CreateTrustAnchor", "UpdateTrustAnchor", "CreateProfile", "UpdateProfile"),
-        e -> e.source.equals("rolesanywhere.amazonaws.com") && Set.of("CreateTrustAnchor", "UpdateTrustAnchor", "CreateProfile", "UpdateProfile").contains(e.name),
+        ALWAYS,
         e -> "high", e -> e.name + " " + or(e.at("requestParameters.name"), "")));
     r.add(rule("federation-token", "Federation token issued (survives key deactivation)",
-        Calls.of("sts.amazonaws.com", "GetFederationToken"), e -> e.is("sts.amazonaws.com", "GetFederationToken"),
+        Calls.of("sts.amazonaws.com", "GetFederationToken"), ALWAYS,
         e -> "medium", e -> "GetFederationToken name " + e.at("requestParameters.name")));
     r.add(rule("security-group-open-to-world", "Security group opened to the whole internet",
         Calls.prefixed(EC2, "AuthorizeSecurityGroup"),
-        e -> e.source.equals("ec2.amazonaws.com") && e.name.startsWith("AuthorizeSecurityGroup") && world(e.nodeAt("requestParameters")),
+        e -> world(e.nodeAt("requestParameters")),
         e -> "high", e -> e.name + " " + e.at("requestParameters.groupId") + " " + or(e.at("requestParameters.ipProtocol"), "") + " "
             + or(e.at("requestParameters.fromPort"), "") + "-" + or(e.at("requestParameters.toPort"), "") + " from " + or(e.at("requestParameters.cidrIp"), "a /0 range")));
     return List.copyOf(r);
@@ -170,17 +163,13 @@ final class BuiltinRules {
     return doc != null && doc.replace(" ", "").matches("(?s).*\"Action\":(\\[)?\"\\*\".*\"Resource\":(\\[)?\"\\*\".*");
   }
 
+  /** For the calls of snapshot-shared: whether the call adds an account or group to those allowed. */
   private static boolean shares(Rec e) {
-    if (e.is("ec2.amazonaws.com", "ModifySnapshotAttribute")) {
-      return nonEmpty(e.nodeAt("requestParameters.createVolumePermission.add"));
-    }
-    if (e.is("ec2.amazonaws.com", "ModifyImageAttribute")) {
-      return nonEmpty(e.nodeAt("requestParameters.launchPermission.add"));
-    }
-    if (e.source.equals("rds.amazonaws.com") && (e.name.equals("ModifyDBSnapshotAttribute") || e.name.equals("ModifyDBClusterSnapshotAttribute"))) {
-      return "restore".equals(e.at("requestParameters.attributeName")) && nonEmpty(e.nodeAt("requestParameters.valuesToAdd"));
-    }
-    return false;
+    return switch (e.name) {
+      case "ModifySnapshotAttribute" -> nonEmpty(e.nodeAt("requestParameters.createVolumePermission.add"));
+      case "ModifyImageAttribute" -> nonEmpty(e.nodeAt("requestParameters.launchPermission.add"));
+      default -> "restore".equals(e.at("requestParameters.attributeName")) && nonEmpty(e.nodeAt("requestParameters.valuesToAdd")); // the RDS calls
+    };
   }
 
   private static String sharedWith(Rec e) {

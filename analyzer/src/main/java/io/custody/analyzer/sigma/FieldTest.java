@@ -76,11 +76,6 @@ final class FieldTest {
     }
   }
 
-  /** The literal values an event must hold for this test to pass, or null when not a plain equality. */
-  List<String> exactValues() {
-    return literals(false);
-  }
-
   /**
    * The literal values one of which an event's value must equal or start with for this test to pass,
    * lower-case, or null when the test is not made only of such values; {@code prefixes} tells which.

@@ -46,25 +46,20 @@ public final class SigmaEngine {
   public void match(JsonNode event, Consumer<SigmaRule> hit) {
     JsonNode name = event.get("eventName");
     if (name != null && !name.isTextual() && !name.isNull()) {
-      // not the text CloudTrail writes (an array, say): the index cannot tell, so every rule runs
-      for (SigmaRule r : rules) {
-        if (r.matches(event, scratch)) {
-          hit.accept(r);
-        }
-      }
+      run(rules, event, hit); // not the text CloudTrail writes (an array, say): the index cannot tell
       return;
     }
-    if (name != null && name.isTextual()) {
+    if (name != null) {
       List<SigmaRule> candidates = byEventName.get(fold(name.asText()));
       if (candidates != null) {
-        for (SigmaRule r : candidates) {
-          if (r.matches(event, scratch)) {
-            hit.accept(r);
-          }
-        }
+        run(candidates, event, hit);
       }
     }
-    for (SigmaRule r : always) {
+    run(always, event, hit);
+  }
+
+  private void run(List<SigmaRule> some, JsonNode event, Consumer<SigmaRule> hit) {
+    for (SigmaRule r : some) {
       if (r.matches(event, scratch)) {
         hit.accept(r);
       }

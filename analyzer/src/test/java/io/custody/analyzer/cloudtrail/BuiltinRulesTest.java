@@ -41,14 +41,19 @@ class BuiltinRulesTest {
     for (int i = 0; i < 40; i++) {
       records.add(rec("noise-" + i, "s3.amazonaws.com", "ListBuckets", "eu-west-1", ""));
     }
+    records.add(rec("make-bucket", "s3.amazonaws.com", "CreateBucket", "eu-west-1", "\"requestParameters\":{\"bucketName\":\"exfil-bucket\"}"));
     records.add(rec("run-far", "ec2.amazonaws.com", "RunInstances", "ap-southeast-3", "\"requestParameters\":{\"instanceType\":\"t3.micro\"}"));
     records.add(rec("run-home", "ec2.amazonaws.com", "RunInstances", "eu-west-1", "\"requestParameters\":{\"instanceType\":\"t3.micro\"}"));
     records.add(rec("login-mfa", "signin.amazonaws.com", "ConsoleLogin", "eu-west-1",
         "\"responseElements\":{\"ConsoleLogin\":\"Success\"},\"additionalEventData\":{\"MFAUsed\":\"Yes\"}"));
     Path f = Files.writeString(dir.resolve("trail.json"), "{\"Records\":[" + String.join(",", records) + "]}");
 
-    CloudTrailReport r = new CloudTrailAnalysis(Clock.systemUTC()).rules(io.custody.analyzer.sigma.SigmaRules.load(Files.createDirectory(dir.resolve("none"))))
-        .run(List.of(f));
+    io.custody.analyzer.sigma.SigmaRules noSigma = io.custody.analyzer.sigma.SigmaRules.load(Files.createDirectory(dir.resolve("none")));
+    CloudTrailReport r = new CloudTrailAnalysis(Clock.systemUTC()).rules(noSigma).run(List.of(f));
+    CloudTrailReport whole = new CloudTrailAnalysis(Clock.systemUTC()).rules(noSigma).everyDetail().run(List.of(f));
+    assertThat(r.findings()).as("the same as when every record's details are read").isEqualTo(whole.findings());
+    assertThat(r.principals()).isEqualTo(whole.principals());
+    assertThat(r.principals().get(0).resourcesCreated()).extracting(ActivitySummary.Created::resource).contains("exfil-bucket");
     List<String> flagged = new ArrayList<>();
     r.findings().forEach(x -> x.eventIds().forEach(id -> flagged.add(x.ruleId() + " " + id)));
     assertThat(flagged).contains("guardduty-disabled gd-delete", "guardduty-disabled gd-disable", "iam-access-key-created own-key",

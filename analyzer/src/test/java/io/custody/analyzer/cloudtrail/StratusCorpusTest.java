@@ -80,6 +80,9 @@ class StratusCorpusTest {
         malicious.stream().filter(builtin::contains).count(), malicious.stream().filter(sigma::contains).count(),
         noiseFlagged, noise.size(), noise.stream().filter(builtin::contains).count(), noise.stream().filter(sigma::contains).count());
     assertThat(missed).as("malicious records no finding or Sigma rule flags").isEmpty();
+    // the built-in findings alone flag them all too (the Sigma rules must not hide a built-in rule that misses its calls)
+    assertThat(malicious.stream().filter(id -> !builtin.contains(id)).map(what::get).toList()).as("malicious records no built-in finding flags")
+        .isEmpty();
   }
 
   @Test
