@@ -2,6 +2,7 @@ package io.custody.lime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.custody.evidence.testing.Corpus;
 import io.custody.lime.LimeFinding.Kind;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class LimeParserTest {
 
-  static final Path CORPUS = Path.of("../../shared/corpus/memory/memflow-lime").toAbsolutePath().normalize();
+  static final Path CORPUS = Corpus.path("memory/memflow-lime");
 
   static LimeLayout parse(byte[] b) throws IOException {
     return LimeReader.read(new ByteArrayInputStream(b));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.custody.evidence.InvalidInputException;
+import io.custody.evidence.testing.Corpus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class SystemRamTest {
 
-  static final Path CORPUS = Path.of("../../shared/corpus/memory/avml-iomem").toAbsolutePath().normalize();
+  static final Path CORPUS = Corpus.path("memory/avml-iomem");
 
   /** The ground truth: EXPECTED_system_ram_ranges.txt, one line per capture. */
   static Stream<Object[]> expected() throws IOException {

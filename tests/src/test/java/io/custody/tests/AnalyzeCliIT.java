@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.custody.evidence.internal.Json;
+import io.custody.evidence.testing.Corpus;
 import io.custody.evidence.testing.Fixtures;
 import io.custody.evidence.testing.Run;
 import java.io.OutputStream;
@@ -44,16 +45,6 @@ class AnalyzeCliIT {
     return r;
   }
 
-  private static Path corpus(String relative) {
-    for (Path d = Cli.REPO; d != null; d = d.getParent()) {
-      Path c = d.resolve("shared/corpus").resolve(relative);
-      if (Files.exists(c)) {
-        return c;
-      }
-    }
-    throw new IllegalStateException("shared/corpus/" + relative + " not found beside the checkout");
-  }
-
   private void plant(Path root, String path, String content) throws Exception {
     Path p = root.resolve(path.substring(1));
     Files.createDirectories(p.getParent());
@@ -72,7 +63,7 @@ class AnalyzeCliIT {
     image = tmp.resolve("web1.ext4");
     ok(Run.of(tmp, "truncate", "-s", "16M", image.toString()));
     ok(Run.of(tmp, "mkfs.ext4", "-q", "-d", root.toString(), image.toString()));
-    stratus = corpus("cloudtrail/stratus-red-team/detonation-logs");
+    stratus = Corpus.path("cloudtrail/stratus-red-team/detonation-logs");
     ok(cli.custody("keys", "init", "--dir", tmp.resolve("keys").toString(), "--subject", "CN=Jane Doe,O=ACME IR"));
     ok(cli.custody("case", "open", CASE, "--examiner", "Jane Doe"));
     ok(cli.custody("case", "add", CASE, "--type", "disk", "--source-id", "vol-0abc1234567890def", "--segment-size", "4M", image.toString()));

@@ -3,8 +3,8 @@ package io.custody.analyzer.cloudtrail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.custody.analyzer.testing.Corpus;
 import io.custody.evidence.internal.Json;
+import io.custody.evidence.testing.Corpus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

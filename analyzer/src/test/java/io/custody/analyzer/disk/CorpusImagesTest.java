@@ -3,8 +3,8 @@ package io.custody.analyzer.disk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.custody.analyzer.testing.Cases;
-import io.custody.analyzer.testing.Corpus;
 import io.custody.evidence.segment.Compression;
+import io.custody.evidence.testing.Corpus;
 import io.custody.evidence.workspace.Case;
 import io.custody.evidence.workspace.Item;
 import java.io.OutputStream;

@@ -3,7 +3,7 @@ package io.custody.analyzer.disk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.custody.analyzer.testing.Cases;
-import io.custody.analyzer.testing.Corpus;
+import io.custody.evidence.testing.Corpus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

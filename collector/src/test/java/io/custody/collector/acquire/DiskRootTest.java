@@ -10,6 +10,7 @@ import io.custody.collector.testing.DiskImages;
 import io.custody.collector.testing.SeedScenario;
 import io.custody.evidence.Sha256;
 import io.custody.evidence.internal.Json;
+import io.custody.evidence.testing.Corpus;
 import io.custody.evidence.testing.MotoServer;
 import io.custody.evidence.testing.Run;
 import java.nio.file.Files;
@@ -181,7 +182,7 @@ class DiskRootTest {
 
   @Test
   void corpusMbr_primaryMounted_logicalWithoutFilesystemNoted() throws Exception {
-    Path img = Files.copy(PartitionTableRoot.corpus("plaso/tsk_volume_system.raw"), tmp.resolve("tsk.raw"));
+    Path img = Files.copy(Corpus.path("disk/plaso/tsk_volume_system.raw"), tmp.resolve("tsk.raw"));
     CliRun r = CliRun.run("acquire", "disk", "--case", "IR-R", "--device", img.toString(), "--source-id", "tsk-volume-system", "--mount",
         "--home", home.toString(), "--json");
     assertThat(r.exit()).as(r.toString()).isZero();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.custody.collector.testing.CliRun;
 import io.custody.evidence.internal.Json;
+import io.custody.evidence.testing.Corpus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code custody lime inspect} and {@code install-document --print} through the real command line. */
 class LimeCommandTest {
 
-  static final Path CORPUS = Path.of("../../shared/corpus/memory").toAbsolutePath().normalize();
+  static final Path CORPUS = Corpus.path("memory");
 
   @TempDir Path tmp;
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.custody.evidence.InvalidInputException;
-import io.custody.evidence.testing.MotoServer;
+import io.custody.evidence.testing.Corpus;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -22,9 +22,7 @@ class PartitionTableTest {
   @TempDir Path tmp;
 
   static Path corpus(String rel) {
-    Path p = MotoServer.repo().resolve("../shared/corpus/disk").resolve(rel).normalize();
-    assertThat(p).as("the shared corpus next to the checkout").exists();
-    return p;
+    return Corpus.path("disk/" + rel);
   }
 
   private static List<Partition> read(Path p) throws IOException {

@@ -1,6 +1,5 @@
 package io.custody.evidence.testing;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
@@ -121,17 +120,8 @@ public final class MotoServer implements BeforeAllCallback, BeforeEachCallback {
     return status;
   }
 
-  /** The repository root: {@code custody.repo}, else the first parent of the working folder with a .venv. */
+  /** The repository root (see {@link Corpus#repo()}). */
   public static Path repo() {
-    String prop = System.getProperty("custody.repo");
-    if (prop != null) {
-      return Path.of(prop);
-    }
-    for (File d = new File(System.getProperty("user.dir")).getAbsoluteFile(); d != null; d = d.getParentFile()) {
-      if (new File(d, ".venv").isDirectory() || new File(d, ".ci").isDirectory()) {
-        return d.toPath();
-      }
-    }
-    return Path.of(System.getProperty("user.dir"));
+    return Corpus.repo();
   }
 }
