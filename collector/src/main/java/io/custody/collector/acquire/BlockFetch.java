@@ -26,6 +26,7 @@ final class BlockFetch {
   private final int blockSize;
   private final WorkingImage work;
   private final long backoffMillis;
+  private volatile boolean stopped;
 
   BlockFetch(EbsDirectGateway ebs, SnapshotId snapshot, int blockSize, WorkingImage work, long backoffMillis) {
     this.ebs = ebs;
@@ -33,6 +34,11 @@ final class BlockFetch {
     this.blockSize = blockSize;
     this.work = work;
     this.backoffMillis = backoffMillis;
+  }
+
+  /** No further attempts: what is running ends at its next attempt, even if the gateway swallowed the interrupt. */
+  void stop() {
+    stopped = true;
   }
 
   /**
@@ -60,6 +66,9 @@ final class BlockFetch {
   private Obtained fetch(Block b) {
     String problem = null;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      if (stopped) {
+        return Obtained.failed("stopped after " + (attempt - 1) + " attempt(s)" + (problem == null ? "" : ": " + problem));
+      }
       BlockData d = null;
       try {
         d = ebs.getBlock(snapshot, b.index(), b.token());

@@ -130,9 +130,10 @@ public final class DirectAcquisition {
   private DeviceImager.Result readInOnePass(Plan plan, WorkingImage work, ImageOptions image, int concurrency, CustodyEntry intent)
       throws IOException {
     ExecutorService pool = fetchers(concurrency);
+    BlockFetch fetch = new BlockFetch(ebs, plan.snapshot(), plan.blockSize(), work, backoffMillis);
     try {
       OrderedBlocks blocks = new OrderedBlocks(plan.inVolume(), plan.blockSize(), plan.volumeBytes(), window(concurrency, plan.blockSize()),
-          pool, new BlockFetch(ebs, plan.snapshot(), plan.blockSize(), work, backoffMillis)::obtain);
+          pool, fetch::obtain);
       Optional<DeviceImager.Result> imaged = plan.outside().isEmpty() ? imageWhileFetching(plan, blocks, work, image) : Optional.empty();
       if (imaged.isEmpty()) {
         List<BadBlock> bad = new ArrayList<>(plan.outside());
@@ -141,6 +142,7 @@ public final class DirectAcquisition {
       }
       return imaged.get();
     } finally {
+      fetch.stop();
       stop(pool);
     }
   }
