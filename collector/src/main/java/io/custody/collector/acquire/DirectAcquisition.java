@@ -2,8 +2,9 @@ package io.custody.collector.acquire;
 
 import io.custody.collector.aws.AwsSession;
 import io.custody.collector.aws.EbsDirectGateway;
+import io.custody.collector.aws.EbsDirectGateway.Block;
+import io.custody.collector.aws.EbsDirectGateway.SnapshotBlocks;
 import io.custody.collector.ids.SnapshotId;
-import io.custody.evidence.CustodyException;
 import io.custody.evidence.HostException;
 import io.custody.evidence.InvalidInputException;
 import io.custody.evidence.PartialAcquisitionException;
@@ -11,269 +12,297 @@ import io.custody.evidence.custody.CustodyEntry;
 import io.custody.evidence.custody.CustodyObject;
 import io.custody.evidence.custody.Event;
 import io.custody.evidence.custody.Outcome;
+import io.custody.evidence.hash.HashResult;
 import io.custody.evidence.hash.ProgressListener;
 import io.custody.evidence.workspace.Case;
+import io.custody.evidence.workspace.PendingItem;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.PrintStream;
-import java.io.Writer;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
-import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@code custody acquire disk --snapshot … --method direct}: the EBS direct APIs, no volume. Every
- * listed block is fetched with bounded concurrency, its length checked against the block size the
- * API reports and its SHA-256 against AWS's checksum (retried with backoff, then reported by block
- * index, never written); blocks not listed are zeros. Blocks go into a sparse working image; a rerun
- * fetches only blocks not yet verified. The full logical volume then goes through the hashing engine
- * into the case, with AWS's per-block checksums in {@code ebs-block-sha256.csv}.
+ * {@code custody acquire disk --snapshot … --method direct}: the EBS direct APIs, no volume, one pass.
+ * Listed blocks are fetched with bounded concurrency, each checked against the block size the API
+ * reports and AWS's SHA-256 (retried with backoff, then reported by block index, never used), and
+ * flow as they arrive, in volume order through a bounded window ({@link #window}), into the hashing
+ * engine and the item's segments; blocks not listed are zeros. AWS's per-block checksums go into
+ * {@code ebs-block-sha256.csv}.
+ *
+ * <p>Every verified block is also written to a sparse working image, read only by a rerun: after a
+ * failed or killed run, blocks verified before are read back from it and checked again (a block lost
+ * in a crash is fetched again), the others fetched. Blocks that fail make the acquisition partial
+ * ({@link PartialAcquisitionException}, nothing stored in the case, the rest of the volume still
+ * fetched for the rerun).
  */
 public final class DirectAcquisition {
 
-  static final int ATTEMPTS = 4;
+  /** The most block bytes the reorder window holds, unless the concurrency alone needs more. */
+  static final long WINDOW_BYTES = 64L << 20;
+  static final String CHECKSUMS = "ebs-block-sha256.csv";
 
   private final Case kase;
   private final EbsDirectGateway ebs;
   private final ProgressListener progress;
   private final PrintStream log;
   private final long backoffMillis;
+  private final WorkingImage.Reader reader;
 
   public DirectAcquisition(Case kase, AwsSession aws, ProgressListener progress, PrintStream log) {
     this(kase, aws.ebsDirect(), progress, log, 250);
   }
 
   DirectAcquisition(Case kase, EbsDirectGateway ebs, ProgressListener progress, PrintStream log, long backoffMillis) {
+    this(kase, ebs, progress, log, backoffMillis, ReadSource::open);
+  }
+
+  DirectAcquisition(Case kase, EbsDirectGateway ebs, ProgressListener progress, PrintStream log, long backoffMillis, WorkingImage.Reader reader) {
     this.kase = kase;
     this.ebs = ebs;
     this.progress = progress == null ? ProgressListener.NONE : progress;
     this.log = log;
     this.backoffMillis = backoffMillis;
+    this.reader = reader;
   }
 
   /** A block that could not be verified. */
   public record BadBlock(int index, String reason) {}
 
-  public DeviceImager.Result acquire(SnapshotId snapshot, ImageOptions image, int concurrency) {
-    if (concurrency < 1 || concurrency > 256) {
-      throw new InvalidInputException("Failed to use --concurrency " + concurrency + ": between 1 and 256");
+  /** The listing, split into the blocks to read and those that cannot be inside the volume. */
+  private record Plan(SnapshotId snapshot, SnapshotBlocks listing, List<Block> inVolume, List<BadBlock> outside) {
+    int blockSize() {
+      return listing.blockSize();
     }
-    CustodyEntry intent = kase.log().begin(Event.of("acquired").object(CustodyObject.source(snapshot.value(), "ebs-direct"))
+
+    long volumeBytes() {
+      return listing.volumeSizeGiB() << 30;
+    }
+
+    String origin() {
+      return "ebs-direct:" + snapshot + " (" + listing.blocks().size() + " blocks of " + blockSize() + " bytes, volume "
+          + listing.volumeSizeGiB() + " GiB)";
+    }
+  }
+
+  /**
+   * Reads the snapshot into a new item of the case.
+   *
+   * @throws PartialAcquisitionException when blocks could not be verified (listed by index; rerun to retry them)
+   * @throws HostException when the working image or the item cannot be written
+   */
+  public DeviceImager.Result acquire(SnapshotId snapshot, ImageOptions image, int concurrency) {
+    checkConcurrency(concurrency);
+    CustodyEntry intent = kase.log().begin(Event.of("acquired").object(source(snapshot))
         .notes("reading snapshot " + snapshot + " through the EBS direct APIs (" + concurrency + " at a time)"));
     try {
-      EbsDirectGateway.SnapshotBlocks listing = ebs.listBlocks(snapshot);
-      if (listing.blockSize() <= 0 || listing.volumeSizeGiB() <= 0) {
-        throw new InvalidInputException("Failed to read snapshot '" + snapshot + "': the API reported block size " + listing.blockSize()
-            + " and volume size " + listing.volumeSizeGiB() + " GiB");
-      }
-      long volumeBytes = listing.volumeSizeGiB() << 30;
-      Path work = kase.dir().resolve("work").resolve("direct-" + snapshot.value());
-      Files.createDirectories(work);
-      Path raw = work.resolve("image.raw");
-      Path verified = work.resolve("verified.csv");
-      Map<Integer, String> done = readVerified(verified);
-      List<EbsDirectGateway.Block> todo = listing.blocks().stream().filter(b -> !done.containsKey(b.index())).toList();
-      log.println("custody: snapshot " + snapshot + ": " + listing.volumeSizeGiB() + " GiB, block size " + listing.blockSize() + ", "
-          + listing.blocks().size() + " blocks listed, " + done.size() + " already verified, " + todo.size() + " to fetch");
-      List<BadBlock> bad = fetch(snapshot, listing, todo, raw, volumeBytes, verified, done, concurrency);
-      if (bad.isEmpty()) {
-        bad = recheck(raw, listing, done, verified);
-      }
-      if (!bad.isEmpty()) {
-        String list = bad.stream().limit(20).map(b -> "block " + b.index() + ": " + b.reason()).toList().toString();
-        kase.log().complete(intent, Event.of("acquired").object(CustodyObject.source(snapshot.value(), "ebs-direct"))
-            .notes(bad.size() + " block(s) could not be verified (rerun to retry them; verified blocks are kept): " + list), Outcome.PARTIAL);
-        throw new PartialAcquisitionException("Failed to read snapshot '" + snapshot + "' completely: " + bad.size()
-            + " block(s) failed verification " + list + "; nothing was imaged, rerun to fetch them");
-      }
-      kase.log().complete(intent, Event.of("acquired").object(CustodyObject.source(snapshot.value(), "ebs-direct"))
-          .notes(listing.blocks().size() + " blocks of " + listing.blockSize() + " bytes verified against AWS's SHA-256; "
-              + (volumeBytes / listing.blockSize() - listing.blocks().size()) + " unlisted blocks are zeros"), Outcome.SUCCEEDED);
-      byte[] csv = checksums(listing, done);
+      Plan plan = plan(snapshot);
       DeviceImager.Result result;
-      try (ReadSource src = ReadSource.open(raw, volumeBytes)) {
-        result = DeviceImager.image(kase, src, snapshot.value(), "ebs-direct:" + snapshot + " (" + listing.blocks().size() + " blocks of "
-            + listing.blockSize() + " bytes, volume " + listing.volumeSizeGiB() + " GiB)", image, progress, Map.of("ebs-block-sha256.csv", csv));
+      try (WorkingImage work = WorkingImage.open(workDir(snapshot), plan.volumeBytes(), plan.blockSize(), reader)) {
+        say(plan, work);
+        result = readInOnePass(plan, work, image, concurrency, intent);
       }
-      deleteWork(work);
+      WorkingImage.remove(workDir(snapshot));
+      succeeded(intent, plan);
       return result;
+    } catch (PartialAcquisitionException e) {
+      throw e;
     } catch (IOException e) {
-      kase.log().complete(intent, Event.of("acquired").notes("failed: " + e.getMessage()), Outcome.FAILED);
+      failed(intent, e);
       throw new HostException("Failed to read snapshot '" + snapshot + "': " + e.getMessage(), e);
-    } catch (CustodyException e) {
-      if (!(e instanceof PartialAcquisitionException)) {
-        kase.log().complete(intent, Event.of("acquired").notes("failed: " + e.getMessage()), Outcome.FAILED);
-      }
+    } catch (RuntimeException e) {
+      failed(intent, e);
       throw e;
     }
   }
 
-  private List<BadBlock> fetch(SnapshotId snapshot, EbsDirectGateway.SnapshotBlocks listing, List<EbsDirectGateway.Block> todo, Path raw,
-      long volumeBytes, Path verified, Map<Integer, String> done, int concurrency) throws IOException {
-    List<BadBlock> bad = Collections.synchronizedList(new ArrayList<>());
-    int blockSize = listing.blockSize();
-    AtomicLong bytes = new AtomicLong((long) done.size() * blockSize);
-    long total = (long) listing.blocks().size() * blockSize;
-    try (FileChannel out = FileChannel.open(raw, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.SPARSE);
-        Writer ok = Files.newBufferedWriter(verified, StandardCharsets.US_ASCII, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-      if (out.size() < volumeBytes) {
-        out.write(ByteBuffer.allocate(1), volumeBytes - 1); // the full logical size; the rest stays a hole
+  /** Fetches, verifies and images in one pass; the fetchers are stopped whatever happens. */
+  private DeviceImager.Result readInOnePass(Plan plan, WorkingImage work, ImageOptions image, int concurrency, CustodyEntry intent)
+      throws IOException {
+    ExecutorService pool = fetchers(concurrency);
+    BlockFetch fetch = new BlockFetch(ebs, plan.snapshot(), plan.blockSize(), work, backoffMillis);
+    try {
+      OrderedBlocks blocks = new OrderedBlocks(plan.inVolume(), plan.blockSize(), plan.volumeBytes(), window(concurrency, plan.blockSize()),
+          pool, fetch::obtain);
+      Optional<DeviceImager.Result> imaged = plan.outside().isEmpty() ? imageWhileFetching(plan, blocks, work, image) : Optional.empty();
+      if (imaged.isEmpty()) {
+        List<BadBlock> bad = new ArrayList<>(plan.outside());
+        bad.addAll(blocks.drain());
+        throw partial(intent, plan, bad);
       }
-      ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-      try {
-        List<Future<?>> futures = new ArrayList<>();
-        for (EbsDirectGateway.Block b : todo) {
-          futures.add(pool.submit(() -> {
-            long offset = (long) b.index() * blockSize;
-            if (b.index() < 0 || offset + blockSize > volumeBytes) {
-              bad.add(new BadBlock(b.index(), "index outside the volume"));
-              return;
-            }
-            String problem = null;
-            for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-              try {
-                EbsDirectGateway.BlockData d = ebs.getBlock(snapshot, b.index(), b.token());
-                problem = check(d, blockSize);
-                if (problem == null) {
-                  ByteBuffer buf = ByteBuffer.wrap(d.data());
-                  while (buf.hasRemaining()) {
-                    out.write(buf, offset + buf.position());
-                  }
-                  synchronized (ok) {
-                    ok.write(b.index() + "," + d.checksum() + "\n");
-                    ok.flush();
-                    done.put(b.index(), d.checksum());
-                  }
-                  progress.progress(bytes.addAndGet(blockSize), total);
-                  return;
-                }
-              } catch (CustodyException | IOException e) {
-                problem = e.getMessage();
-              }
-              sleep(backoffMillis << (attempt - 1));
-            }
-            bad.add(new BadBlock(b.index(), problem));
-          }));
-        }
-        for (Future<?> f : futures) {
-          try {
-            f.get();
-          } catch (Exception e) {
-            throw new HostException("Failed to fetch blocks of '" + snapshot + "': " + e.getMessage(), e);
-          }
-        }
-      } finally {
-        pool.shutdownNow();
-      }
-      out.force(true);
+      return imaged.get();
+    } finally {
+      fetch.stop();
+      stop(pool);
     }
-    bad.sort((a, b) -> Integer.compare(a.index(), b.index()));
-    return bad;
+  }
+
+  /** The item, or empty when a block that could not be verified stopped the stream (the item is then closed as failed). */
+  private Optional<DeviceImager.Result> imageWhileFetching(Plan plan, OrderedBlocks blocks, WorkingImage work, ImageOptions image) {
+    try (PendingItem pending = kase.begin(image.spec(plan.snapshot().value(), plan.origin()))) {
+      if (write(pending, blocks, plan) == null) {
+        return Optional.empty();
+      }
+      addChecksums(pending, plan, work);
+      return Optional.of(new DeviceImager.Result(pending.commit(Outcome.SUCCEEDED, null), List.of()));
+    }
+  }
+
+  /** Streams the volume into the item; null when a block that could not be verified stopped it. */
+  private HashResult write(PendingItem pending, OrderedBlocks blocks, Plan plan) {
+    HashResult r;
+    try {
+      r = pending.write(blocks, plan.volumeBytes(), progress);
+    } catch (IOException e) {
+      boolean interrupted = Thread.interrupted(); // the item's failure must still reach the custody log
+      if (blocks.stoppedByBadBlock() && !interrupted) {
+        pending.fail(e.getMessage() + "; blocks verified so far are kept in the working image for a rerun");
+        return null;
+      }
+      if (interrupted && !(e instanceof InterruptedIOException)) {
+        e = (IOException) new InterruptedIOException("interrupted: " + e.getMessage()).initCause(e);
+      }
+      throw new HostException("Failed to image snapshot '" + plan.snapshot() + "': " + e.getMessage(), e);
+    }
+    if (r.size() != plan.volumeBytes()) {
+      pending.fail("read " + r.size() + " bytes of " + plan.volumeBytes());
+      throw new HostException("Failed to image snapshot '" + plan.snapshot() + "': read " + r.size() + " of " + plan.volumeBytes() + " bytes");
+    }
+    return r;
   }
 
   /**
-   * Reads every block back from the working image and checks it against AWS's checksum again, so a
-   * block lost between runs (a crash before the image reached the disk) is never trusted; such blocks
-   * are forgotten, to be fetched again.
+   * How many blocks the reorder window holds at most: four per fetcher, so that one slow block does
+   * not idle the others, within {@link #WINDOW_BYTES} but never fewer than there are fetchers.
    */
-  private List<BadBlock> recheck(Path raw, EbsDirectGateway.SnapshotBlocks listing, Map<Integer, String> done, Path verified) throws IOException {
-    List<BadBlock> bad = new ArrayList<>();
-    int bs = listing.blockSize();
-    byte[] buf = new byte[bs];
-    try (FileChannel in = FileChannel.open(raw, StandardOpenOption.READ)) {
-      for (EbsDirectGateway.Block b : listing.blocks()) {
-        ByteBuffer bb = ByteBuffer.wrap(buf);
-        while (bb.hasRemaining() && in.read(bb, (long) b.index() * bs + bb.position()) >= 0) {
-          // fill
-        }
-        String problem = check(new EbsDirectGateway.BlockData(buf, done.get(b.index()), "SHA256", bs), bs);
-        if (problem != null) {
-          bad.add(new BadBlock(b.index(), "working image no longer holds the verified block: " + problem));
-          done.remove(b.index());
-        }
-      }
-    }
-    if (!bad.isEmpty()) {
-      StringBuilder sb = new StringBuilder();
-      new TreeMap<>(done).forEach((i, c) -> sb.append(i).append(',').append(c).append('\n'));
-      Files.writeString(verified, sb.toString(), StandardCharsets.US_ASCII);
-    }
-    return bad;
+  static int window(int concurrency, int blockSize) {
+    long fits = Math.max(1, WINDOW_BYTES / blockSize);
+    return (int) Math.max(concurrency, Math.min(4L * concurrency, fits));
   }
 
-  /** Why a block's bytes cannot be trusted, or null. */
-  static String check(EbsDirectGateway.BlockData d, int blockSize) {
-    if (d.data().length != blockSize) {
-      return "length " + d.data().length + " is not the block size " + blockSize;
+  private Plan plan(SnapshotId snapshot) {
+    SnapshotBlocks listing = ebs.listBlocks(snapshot);
+    if (listing.blockSize() <= 0 || listing.volumeSizeGiB() <= 0) {
+      throw new InvalidInputException("Failed to read snapshot '" + snapshot + "': the API reported block size " + listing.blockSize()
+          + " and volume size " + listing.volumeSizeGiB() + " GiB");
     }
-    if (d.dataLength() != null && d.dataLength() != blockSize) {
-      return "DataLength " + d.dataLength() + " is not the block size " + blockSize;
+    long blocksInVolume = (listing.volumeSizeGiB() << 30) / listing.blockSize();
+    TreeMap<Integer, Block> inVolume = new TreeMap<>(); // volume order; a block listed twice is read once
+    List<BadBlock> outside = new ArrayList<>();
+    for (Block b : listing.blocks()) {
+      if (b.index() >= 0 && b.index() < blocksInVolume) {
+        inVolume.putIfAbsent(b.index(), b);
+      } else {
+        outside.add(new BadBlock(b.index(), "index outside the volume"));
+      }
     }
-    if (d.checksumAlgorithm() != null && !"SHA256".equals(d.checksumAlgorithm())) {
-      return "unknown checksum algorithm " + d.checksumAlgorithm();
-    }
+    return new Plan(snapshot, listing, List.copyOf(inVolume.values()), outside);
+  }
+
+  private void say(Plan plan, WorkingImage work) {
+    long kept = plan.inVolume().stream().filter(b -> work.checksum(b.index()) != null).count();
+    log.println("custody: snapshot " + plan.snapshot() + ": " + plan.listing().volumeSizeGiB() + " GiB, block size " + plan.blockSize() + ", "
+        + plan.listing().blocks().size() + " blocks listed, " + kept + " already verified, " + (plan.listing().blocks().size() - kept)
+        + " to fetch");
+  }
+
+  private Path workDir(SnapshotId snapshot) {
+    return kase.dir().resolve("work").resolve("direct-" + snapshot.value());
+  }
+
+  private static ExecutorService fetchers(int concurrency) {
+    AtomicInteger n = new AtomicInteger();
+    return Executors.newFixedThreadPool(concurrency, r -> {
+      Thread t = new Thread(r, "custody-ebs-fetch-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Stops the fetchers (interrupting any still running) and waits for them, so none writes to a closed working image. */
+  private void stop(ExecutorService pool) {
+    pool.shutdownNow();
+    boolean interrupted = Thread.interrupted();
     try {
-      byte[] want = Base64.getDecoder().decode(d.checksum());
-      byte[] got = MessageDigest.getInstance("SHA-256").digest(d.data());
-      return MessageDigest.isEqual(want, got) ? null : "SHA-256 mismatch (AWS " + d.checksum() + ", data " + Base64.getEncoder().encodeToString(got) + ")";
-    } catch (IllegalArgumentException | NullPointerException e) {
-      return "no valid checksum from AWS";
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+      if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+        log.println("custody: block fetches still running 30 s after the acquisition stopped; left to end on their own");
+      }
+    } catch (InterruptedException e) {
+      interrupted = true;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
-  private static Map<Integer, String> readVerified(Path verified) throws IOException {
-    Map<Integer, String> out = new HashMap<>();
-    if (Files.exists(verified)) {
-      for (String line : Files.readAllLines(verified, StandardCharsets.US_ASCII)) {
-        int c = line.indexOf(',');
-        if (c > 0 && line.endsWith("=")) {
-          out.put(Integer.parseInt(line.substring(0, c)), line.substring(c + 1));
-        }
+  private void succeeded(CustodyEntry intent, Plan plan) {
+    kase.log().complete(intent, Event.of("acquired").object(source(plan.snapshot()))
+        .notes(plan.listing().blocks().size() + " blocks of " + plan.blockSize() + " bytes verified against AWS's SHA-256; "
+            + (plan.volumeBytes() / plan.blockSize() - plan.listing().blocks().size()) + " unlisted blocks are zeros"), Outcome.SUCCEEDED);
+  }
+
+  private PartialAcquisitionException partial(CustodyEntry intent, Plan plan, List<BadBlock> bad) {
+    String list = bad.stream().limit(20).map(b -> "block " + b.index() + ": " + b.reason()).toList().toString();
+    kase.log().complete(intent, Event.of("acquired").object(source(plan.snapshot()))
+        .notes(bad.size() + " block(s) could not be verified (rerun to retry them; verified blocks are kept): " + list), Outcome.PARTIAL);
+    return new PartialAcquisitionException("Failed to read snapshot '" + plan.snapshot() + "' completely: " + bad.size()
+        + " block(s) failed verification " + list + "; nothing was imaged, rerun to fetch them");
+  }
+
+  /** Records the failure; an interrupt is set aside while the custody log is written (its file channels would close on it) and kept. */
+  private void failed(CustodyEntry intent, Exception e) {
+    boolean interrupted = Thread.interrupted() || causedByInterrupt(e);
+    try {
+      kase.log().complete(intent, Event.of("acquired").notes("failed: " + e.getMessage()), Outcome.FAILED);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
-    return new java.util.concurrent.ConcurrentHashMap<>(out);
+  }
+
+  private static boolean causedByInterrupt(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof InterruptedIOException || t instanceof InterruptedException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void checkConcurrency(int concurrency) {
+    if (concurrency < 1 || concurrency > 256) {
+      throw new InvalidInputException("Failed to use --concurrency " + concurrency + ": between 1 and 256");
+    }
+  }
+
+  private static CustodyObject source(SnapshotId snapshot) {
+    return CustodyObject.source(snapshot.value(), "ebs-direct");
   }
 
   /** {@code block_index,offset,length,sha256} (hex) of every listed block, as AWS gave them. */
-  private static byte[] checksums(EbsDirectGateway.SnapshotBlocks listing, Map<Integer, String> done) {
+  private static void addChecksums(PendingItem pending, Plan plan, WorkingImage work) {
     StringBuilder sb = new StringBuilder("block_index,offset,length,sha256\n");
-    for (var e : new TreeMap<>(done).entrySet()) {
-      sb.append(e.getKey()).append(',').append((long) e.getKey() * listing.blockSize()).append(',').append(listing.blockSize()).append(',')
-          .append(java.util.HexFormat.of().formatHex(Base64.getDecoder().decode(e.getValue()))).append('\n');
+    for (Block b : plan.inVolume()) {
+      sb.append(b.index()).append(',').append((long) b.index() * plan.blockSize()).append(',').append(plan.blockSize()).append(',')
+          .append(HexFormat.of().formatHex(Base64.getDecoder().decode(work.checksum(b.index())))).append('\n');
     }
-    return sb.toString().getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static void deleteWork(Path work) throws IOException {
-    try (var s = Files.list(work)) {
-      for (Path p : s.toList()) {
-        Files.delete(p);
-      }
-    }
-    Files.delete(work);
-  }
-
-  private static void sleep(long millis) {
     try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      pending.addFile(CHECKSUMS, sb.toString().getBytes(StandardCharsets.US_ASCII));
+    } catch (IOException e) {
+      pending.fail("could not add " + CHECKSUMS + ": " + e.getMessage());
+      throw new HostException("Failed to add " + CHECKSUMS + " to '" + plan.snapshot() + "': " + e.getMessage(), e);
     }
   }
 }

@@ -114,7 +114,7 @@ class DirectAcquisitionTest {
     Case kase = CaseStore.at(home, Fixtures.CLOCK).open("E-BAD", "E", null, null);
     assertThatThrownBy(() -> direct(kase, ebs).acquire(SNAP, ImageOptions.defaults(), 3))
         .isInstanceOf(PartialAcquisitionException.class).hasMessageContaining("block 9");
-    assertThat(ebs.reads.get(9).get()).isEqualTo(DirectAcquisition.ATTEMPTS);
+    assertThat(ebs.reads.get(9).get()).isEqualTo(BlockFetch.ATTEMPTS);
     assertThat(kase.items()).isEmpty();
 
     // The block comes good; a rerun fetches it alone.
@@ -135,6 +135,6 @@ class DirectAcquisitionTest {
       }
     };
     ebs.blocks.put(0, new byte[512]);
-    assertThat(DirectAcquisition.check(ebs.getBlock(SNAP, 0, "t"), 512)).contains("length 256");
+    assertThat(BlockFetch.check(ebs.getBlock(SNAP, 0, "t"), 512)).contains("length 256");
   }
 }
