@@ -145,7 +145,7 @@ class Lab:
 
         keys = os.path.join(self.out, "keys")
         self.custody("Examiner key", "keys", "init", "--dir", keys, "--subject", "CN=Lab Examiner,O=Custody Lab")
-        self.custody("Open the case", "case", "open", CASE, "--examiner", "Lab Examiner", "--org", "Custody Lab",
+        self.custody("Open the case", "case", "open", "--case", CASE, "--examiner", "Lab Examiner", "--org", "Custody Lab",
                      "--description", f"web-1 compromised through the leaked CI key ({TICKET})")
 
         # Memory first (order of volatility): the quarantine group that isolation applies has no
@@ -315,7 +315,7 @@ class Lab:
             self.check("memory: YARA finds the miner's pool and wallet (lab/yara)", "lab_xmrig_pool_config" in rules, str(rules))
 
         self.custody("Write the report", "report", "--case", CASE)
-        status = json.loads(self.custody("Case status", "case", "status", CASE, "--json").stdout)
+        status = json.loads(self.custody("Case status", "case", "status", "--case", CASE, "--json").stdout)
         reports = {i.get("name"): i.get("id") for i in status.get("items", []) if i.get("type") == "analysis"}
         if self.check("report: report.html and report.json added to the case", {"report.html", "report.json"} <= set(reports),
                       str(sorted(reports))):
@@ -335,7 +335,7 @@ class Lab:
     def seal_steps(self, keys):
         t = self.truth
         bundle = os.path.join(self.out, f"{CASE}.evb.tar")
-        self.custody("Seal the case", "seal", CASE, "--key", os.path.join(keys, "examiner.key.pem"), "--cert",
+        self.custody("Seal the case", "seal", "--case", CASE, "--key", os.path.join(keys, "examiner.key.pem"), "--cert",
                      os.path.join(keys, "examiner.cert.pem"), "--out", bundle)
         r = self.custody("Verify the bundle (as legal would)", bundle, "--trust", os.path.join(keys, "examiner.cert.pem"), "--json",
                          tool="custody-verify", ok=(0, 1))
@@ -367,7 +367,7 @@ class Lab:
     # ---- the summary ----
 
     def summary(self, error):
-        status = json.loads(subprocess.run([os.path.join(self.repo, "bin/custody"), "case", "status", CASE, "--json"],
+        status = json.loads(subprocess.run([os.path.join(self.repo, "bin/custody"), "case", "status", "--case", CASE, "--json"],
                                            capture_output=True, text=True, env=self.env()).stdout or "{}")
         failed = [c for c in self.checks if not c["ok"]]
         return {

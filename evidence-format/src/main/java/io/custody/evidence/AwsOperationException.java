@@ -51,7 +51,7 @@ public final class AwsOperationException extends CustodyException {
   }
 
   @Override
-  public int exitCode() {
-    return 3;
+  public ExitCode exitCode() {
+    return ExitCode.AWS;
   }
 }

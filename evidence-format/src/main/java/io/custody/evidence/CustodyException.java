@@ -19,6 +19,6 @@ public abstract sealed class CustodyException extends RuntimeException
     super(message, cause);
   }
 
-  /** The process exit code this failure maps to (see STYLE.md). */
-  public abstract int exitCode();
+  /** What this failure means to a script: the exit code it maps to. */
+  public abstract ExitCode exitCode();
 }

@@ -14,7 +14,7 @@ public final class HostException extends CustodyException {
   }
 
   @Override
-  public int exitCode() {
-    return 5;
+  public ExitCode exitCode() {
+    return ExitCode.HOST;
   }
 }

@@ -14,7 +14,7 @@ public final class IntegrityException extends CustodyException {
   }
 
   @Override
-  public int exitCode() {
-    return 1;
+  public ExitCode exitCode() {
+    return ExitCode.FINDINGS;
   }
 }

@@ -14,7 +14,7 @@ public final class InvalidInputException extends CustodyException {
   }
 
   @Override
-  public int exitCode() {
-    return 2;
+  public ExitCode exitCode() {
+    return ExitCode.USAGE;
   }
 }

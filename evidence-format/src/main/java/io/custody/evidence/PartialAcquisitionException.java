@@ -14,7 +14,7 @@ public final class PartialAcquisitionException extends CustodyException {
   }
 
   @Override
-  public int exitCode() {
-    return 4;
+  public ExitCode exitCode() {
+    return ExitCode.PARTIAL;
   }
 }

@@ -3,7 +3,7 @@ package io.custody.lime;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.custody.evidence.InvalidInputException;
-import io.custody.evidence.internal.Printable;
+import io.custody.evidence.Printable;
 import java.util.regex.Pattern;
 
 /**

@@ -2,8 +2,9 @@ package io.custody.lime;
 
 import io.custody.evidence.HostException;
 import io.custody.evidence.InvalidInputException;
+import io.custody.evidence.Json;
 import io.custody.evidence.Sha256;
-import io.custody.evidence.internal.Json;
+import io.custody.evidence.process.ProcessRunner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,13 +64,13 @@ public final class ModuleBuilder {
       Path debs = fresh(dir.resolve("debs"));
       List<String> download = new ArrayList<>(packages);
       download.add("lime-forensics-dkms");
-      Proc.run(cmd("apt-get", "download", "-q", download), debs, log, Map.of(), 30 * MINUTES);
+      run(cmd("apt-get", "download", "-q", download), debs, log, Map.of(), 30 * MINUTES);
       Path root = fresh(dir.resolve("root"));
       Map<String, String> debHashes = new LinkedHashMap<>();
       try (Stream<Path> s = Files.list(debs)) {
         for (Path deb : s.sorted().toList()) {
           debHashes.put(deb.getFileName().toString(), Sha256.digest(Files.readAllBytes(deb)).hex());
-          Proc.run(List.of("dpkg-deb", "-x", deb.toString(), root.toString()), dir, log, Map.of(), 10 * MINUTES);
+          run(List.of("dpkg-deb", "-x", deb.toString(), root.toString()), dir, log, Map.of(), 10 * MINUTES);
         }
       }
       Path headers = root.resolve("usr/src/linux-headers-" + release.value());
@@ -79,7 +80,7 @@ public final class ModuleBuilder {
       relocate(root);
       Path limeSrc = limeSource(root, dir);
       String compiler = compiler(headers);
-      Proc.run(List.of("make", "-C", headers.toString(), "M=" + limeSrc, "CC=" + compiler, "modules"), dir, log,
+      run(List.of("make", "-C", headers.toString(), "M=" + limeSrc, "CC=" + compiler, "modules"), dir, log,
           Map.of("LC_ALL", "C"), 30 * MINUTES);
       Path built = limeSrc.resolve("lime.ko");
       LimeModule module = LimeModule.read(built);
@@ -114,7 +115,7 @@ public final class ModuleBuilder {
       }
       String deps;
       try {
-        deps = Proc.run(List.of("apt-cache", "depends", "--no-recommends", "--no-suggests", "--no-conflicts", "--no-breaks",
+        deps = run(List.of("apt-cache", "depends", "--no-recommends", "--no-suggests", "--no-conflicts", "--no-breaks",
             "--no-replaces", "--no-enhances", p), dir, log, Map.of("LC_ALL", "C"), 5 * MINUTES);
       } catch (HostException e) {
         if (out.size() == 1) {
@@ -194,7 +195,7 @@ public final class ModuleBuilder {
       }
     }
     Path tgz = outDir.resolve(ModuleLibrary.SOURCE_FILE);
-    Proc.run(List.of("tar", "--sort=name", "--owner=0", "--group=0", "--numeric-owner", "--mtime=@0", "-czf", tgz.toString(), "-C",
+    run(List.of("tar", "--sort=name", "--owner=0", "--group=0", "--numeric-owner", "--mtime=@0", "-czf", tgz.toString(), "-C",
         clean.getParent().toString(), clean.getFileName().toString()), dir, log, Map.of("GZIP", "-n"), 5 * MINUTES);
     Files.writeString(outDir.resolve(ModuleLibrary.SOURCE_FILE + ".sha256"),
         Sha256.digest(Files.readAllBytes(tgz)).hex() + "  " + ModuleLibrary.SOURCE_FILE + "\n", StandardCharsets.US_ASCII);
@@ -242,5 +243,17 @@ public final class ModuleBuilder {
     List<String> out = new ArrayList<>(List.of(a, b, c));
     out.addAll(rest);
     return out;
+  }
+
+  /** The default scratch folder: {@code $CUSTODY_CACHE/lime-build}, else {@code ~/.cache/custody/lime-build}. */
+  public static Path defaultWork() {
+    String c = System.getenv("CUSTODY_CACHE");
+    return (c != null && !c.isBlank() ? Path.of(c) : Path.of(System.getProperty("user.home"), ".cache", "custody")).resolve("lime-build");
+  }
+
+  /** Runs a build tool in {@code dir}, its output appended to the build log; returns what it printed. */
+  private static String run(List<String> cmd, Path dir, Path log, Map<String, String> env, long timeoutSeconds) {
+    return ProcessRunner.of(cmd).directory(dir).environment(env).timeout(java.time.Duration.ofSeconds(timeoutSeconds)).mergeStderr()
+        .maxOutput(64 << 20).logTo(log).check().text();
   }
 }

@@ -2,7 +2,6 @@ package io.custody.lime;
 
 import io.custody.evidence.InvalidInputException;
 import io.custody.evidence.Sha256;
-import io.custody.lime.ssm.S3Gateway;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,12 +12,27 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The LiME module library in S3: {@code lime/<release>/lime.ko}, {@code lime.ko.sha256} (sha256sum
- * format) and, when the build made one, {@code build.json}. A capture hands the host a presigned GET
- * of the module for its kernel together with the SHA-256 recorded here, which the host checks before
- * insmod.
+ * The LiME module library: {@code lime/<release>/lime.ko}, {@code lime.ko.sha256} (sha256sum format)
+ * and, when the build made one, {@code build.json}, in an object store (the capture bucket in S3;
+ * this module knows the layout, the collector brings the store). A capture hands the host a
+ * presigned GET of the module for its kernel together with the SHA-256 recorded here, which the host
+ * checks before insmod.
  */
 public final class ModuleLibrary {
+
+  /** Where the library lives: keys and small objects (an S3 bucket in the collector). */
+  public interface Store {
+    void put(String key, byte[] bytes, String contentType);
+
+    /** The object, at most {@code maxBytes}; empty when there is none. */
+    Optional<byte[]> getSmall(String key, int maxBytes);
+
+    /** Every key under {@code prefix}, in key order. */
+    List<String> keys(String prefix);
+
+    /** Where it is, for messages (e.g. {@code s3://bucket}). */
+    String location();
+  }
 
   public static final String PREFIX = "lime/";
   /** The LiME source archive {@code lime build} leaves beside the modules. */
@@ -26,12 +40,15 @@ public final class ModuleLibrary {
   /** Where the source archive lives in the library. */
   public static final String SOURCE_KEY = PREFIX + "source/" + SOURCE_FILE;
 
-  private final S3Gateway s3;
-  private final String bucket;
+  private final Store store;
 
-  public ModuleLibrary(S3Gateway s3, String bucket) {
-    this.s3 = s3;
-    this.bucket = bucket;
+  public ModuleLibrary(Store store) {
+    this.store = store;
+  }
+
+  /** Where the library is, for messages. */
+  public String location() {
+    return store.location() + "/" + PREFIX;
   }
 
   /** A module in the library. */
@@ -83,8 +100,8 @@ public final class ModuleLibrary {
       if (Files.isRegularFile(shaFile) && !Sha256.parse(Files.readString(shaFile, StandardCharsets.US_ASCII).trim().split("\\s+")[0]).equals(sha)) {
         throw new InvalidInputException("Failed to publish '" + tgz + "': its SHA-256 differs from " + shaFile.getFileName());
       }
-      s3.putObject(bucket, SOURCE_KEY, b, "application/gzip");
-      s3.putObject(bucket, SOURCE_KEY + ".sha256", (sha.hex() + "  " + SOURCE_FILE + "\n").getBytes(StandardCharsets.US_ASCII), "text/plain");
+      store.put(SOURCE_KEY, b, "application/gzip");
+      store.put(SOURCE_KEY + ".sha256", (sha.hex() + "  " + SOURCE_FILE + "\n").getBytes(StandardCharsets.US_ASCII), "text/plain");
     } catch (IOException e) {
       throw new InvalidInputException("Failed to publish '" + tgz + "': " + e.getMessage(), e);
     }
@@ -92,7 +109,7 @@ public final class ModuleLibrary {
 
   /** The LiME source archive in the library and its SHA-256, if one was published. */
   public Optional<Sha256> source() {
-    return s3.getSmall(bucket, SOURCE_KEY + ".sha256", 4096)
+    return store.getSmall(SOURCE_KEY + ".sha256", 4096)
         .map(b -> Sha256.parse(new String(b, StandardCharsets.US_ASCII).trim().split("\\s+")[0]));
   }
 
@@ -110,11 +127,11 @@ public final class ModuleLibrary {
         }
       }
       String key = moduleKey(m.release());
-      s3.putObject(bucket, key, Files.readAllBytes(ko), "application/octet-stream");
-      s3.putObject(bucket, key + ".sha256", (m.sha256().hex() + "  lime.ko\n").getBytes(StandardCharsets.US_ASCII), "text/plain");
+      store.put(key, Files.readAllBytes(ko), "application/octet-stream");
+      store.put(key + ".sha256", (m.sha256().hex() + "  lime.ko\n").getBytes(StandardCharsets.US_ASCII), "text/plain");
       Path build = ko.resolveSibling("build.json");
       if (Files.isRegularFile(build) && Files.size(build) < (1 << 20)) {
-        s3.putObject(bucket, PREFIX + m.release().value() + "/build.json", Files.readAllBytes(build), "application/json");
+        store.put(PREFIX + m.release().value() + "/build.json", Files.readAllBytes(build), "application/json");
       }
       return new Entry(m.release(), m.sha256(), key);
     } catch (IOException e) {
@@ -125,7 +142,7 @@ public final class ModuleLibrary {
   /** Every module in the library, with the SHA-256 its hash file records. */
   public List<Entry> list() {
     List<Entry> out = new ArrayList<>();
-    for (String key : s3.listKeys(bucket, PREFIX)) {
+    for (String key : store.keys(PREFIX)) {
       String[] parts = key.split("/");
       if (parts.length != 3 || !parts[2].equals("lime.ko.sha256")) {
         continue;
@@ -136,7 +153,7 @@ public final class ModuleLibrary {
       } catch (InvalidInputException e) {
         continue;
       }
-      Optional<byte[]> sha = s3.getSmall(bucket, key, 4096);
+      Optional<byte[]> sha = store.getSmall(key, 4096);
       if (sha.isEmpty()) {
         continue;
       }

@@ -1,7 +1,7 @@
 package io.custody.lime;
 
 import io.custody.evidence.InvalidInputException;
-import io.custody.evidence.internal.Printable;
+import io.custody.evidence.Printable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package io.custody.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.custody.evidence.internal.Json;
+import io.custody.evidence.Json;
 import io.custody.evidence.testing.Corpus;
 import io.custody.evidence.testing.Fixtures;
 import io.custody.evidence.testing.Run;
@@ -65,8 +65,8 @@ class AnalyzeCliIT {
     ok(Run.of(tmp, "mkfs.ext4", "-q", "-d", root.toString(), image.toString()));
     stratus = Corpus.path("cloudtrail/stratus-red-team/detonation-logs");
     ok(cli.custody("keys", "init", "--dir", tmp.resolve("keys").toString(), "--subject", "CN=Jane Doe,O=ACME IR"));
-    ok(cli.custody("case", "open", CASE, "--examiner", "Jane Doe"));
-    ok(cli.custody("case", "add", CASE, "--type", "disk", "--source-id", "vol-0abc1234567890def", "--segment-size", "4M", image.toString()));
+    ok(cli.custody("case", "open", "--case", CASE, "--examiner", "Jane Doe"));
+    ok(cli.custody("case", "add", "--case", CASE, "--type", "disk", "--source-id", "vol-0abc1234567890def", "--segment-size", "4M", image.toString()));
     disk = cli.custody("analyze", "disk", "--case", CASE, "--item", "vol-0abc1234567890def", "--json", "--work-dir", tmp.resolve("work").toString());
     diskJson = Json.mapper().readTree(disk.out());
     // The S3 delivery shape, gzip, beside a truncated file that must be reported and skipped.
@@ -82,7 +82,7 @@ class AnalyzeCliIT {
     trailJson = Json.mapper().readTree(cloudtrail.out());
     report = ok(cli.custody("report", "--case", CASE));
     Path bundle = tmp.resolve(CASE + ".tar");
-    ok(cli.custody("seal", CASE, "--key", tmp.resolve("keys/examiner.key.pem").toString(), "--cert",
+    ok(cli.custody("seal", "--case", CASE, "--key", tmp.resolve("keys/examiner.key.pem").toString(), "--cert",
         tmp.resolve("keys/examiner.cert.pem").toString(), "--out", bundle.toString()));
     ok(cli.custody("verify", bundle.toString(), "--trust", tmp.resolve("keys/examiner.cert.pem").toString()));
     extracted = Fixtures.extract(bundle, tmp.resolve("extracted"));
@@ -159,7 +159,7 @@ class AnalyzeCliIT {
     assertThat(cli.custody("analyze", "cloudtrail", "--case", CASE, tmp.resolve("missing").toString()).exit()).isEqualTo(2);
     assertThat(cli.custody("analyze", "disk", "--case", CASE, "--item", "vol-0abc1234567890def", "--since", "yesterday").exit()).isEqualTo(2);
     assertThat(ok(cli.custody("analyze", "--help")).out()).contains("disk", "cloudtrail");
-    Run status = ok(cli.custody("case", "status", CASE, "--json"));
+    Run status = ok(cli.custody("case", "status", "--case", CASE, "--json"));
     assertThat(status.out()).contains("\"open_actions\": []");
   }
 }

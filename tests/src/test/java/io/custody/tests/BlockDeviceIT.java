@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.custody.evidence.internal.Json;
+import io.custody.evidence.Json;
 import io.custody.evidence.testing.Fixtures;
 import io.custody.evidence.testing.Run;
 import java.nio.file.Files;
@@ -46,8 +46,8 @@ class BlockDeviceIT {
     Run hash = cli.custody("hash", device, "--json");
     assertThat(hash.exit()).as(hash.toString()).isZero();
     assertThat(Json.mapper().readTree(hash.out()).get("sha256").asText()).isEqualTo(expected);
-    assertThat(cli.custody("case", "open", "DEV", "--examiner", "E").exit()).isZero();
-    Run add = cli.custody("case", "add", "DEV", "--type", "disk", "--source-id", "vol-0dev", "--segment-size", "1M", "--json", device);
+    assertThat(cli.custody("case", "open", "--case", "DEV", "--examiner", "E").exit()).isZero();
+    Run add = cli.custody("case", "add", "--case", "DEV", "--type", "disk", "--source-id", "vol-0dev", "--segment-size", "1M", "--json", device);
     assertThat(add.exit()).as(add.toString()).isZero();
     JsonNode item = Json.mapper().readTree(add.out());
     assertThat(item.get("hashes").get("sha256").asText()).isEqualTo(expected);

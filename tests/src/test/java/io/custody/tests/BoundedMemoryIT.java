@@ -3,7 +3,7 @@ package io.custody.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.custody.evidence.internal.Json;
+import io.custody.evidence.Json;
 import io.custody.evidence.testing.Run;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
@@ -28,8 +28,8 @@ class BoundedMemoryIT {
       f.setLength(SIZE);
     }
     Cli cli = new Cli(tmp.resolve("home")).env("CUSTODY_JAVA_OPTS", "-Xmx256m");
-    assertThat(cli.custody("case", "open", "BIG", "--examiner", "E").exit()).isZero();
-    Run add = cli.custody("case", "add", "BIG", "--type", "disk", "--source-id", "vol-0big", "--json", sparse.toString());
+    assertThat(cli.custody("case", "open", "--case", "BIG", "--examiner", "E").exit()).isZero();
+    Run add = cli.custody("case", "add", "--case", "BIG", "--type", "disk", "--source-id", "vol-0big", "--json", sparse.toString());
     assertThat(add.exit()).as(add.toString()).isZero();
     JsonNode item = Json.mapper().readTree(add.out());
     assertThat(item.get("size").asLong()).isEqualTo(SIZE);

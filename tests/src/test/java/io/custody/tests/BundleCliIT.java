@@ -3,13 +3,13 @@ package io.custody.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.custody.evidence.internal.Json;
+import io.custody.evidence.Json;
 import io.custody.evidence.testing.Fixtures;
 import io.custody.evidence.testing.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -41,17 +41,17 @@ class BundleCliIT {
     cli = new Cli(tmp.resolve("home"));
     keys = tmp.resolve("keys");
     ok(cli.custody("keys", "init", "--dir", keys.toString(), "--subject", "CN=Jane Doe,O=ACME IR", "--algorithm", "ec-p384"));
-    ok(cli.custody("case", "open", "IR-2026-042", "--examiner", "Jane Doe", "--org", "ACME IR", "--description", "web-1 compromise"));
+    ok(cli.custody("case", "open", "--case", "IR-2026-042", "--examiner", "Jane Doe", "--org", "ACME IR", "--description", "web-1 compromise"));
     Path disk = Files.write(tmp.resolve("disk.img"), Fixtures.data((5 << 20) / 2, 99));
-    Run add = ok(cli.custody("case", "add", "IR-2026-042", "--type", "disk", "--source-id", "vol-0abc1234567890def", "--md5", "--sha1",
+    Run add = ok(cli.custody("case", "add", "--case", "IR-2026-042", "--type", "disk", "--source-id", "vol-0abc1234567890def", "--md5", "--sha1",
         "--segment-size", "1M", "--json", disk.toString()));
     JsonNode item = Json.mapper().readTree(add.out());
     assertThat(item.get("segments")).hasSize(3);
     Path meta = Files.writeString(tmp.resolve("instance.json"), "{\"InstanceId\": \"i-0abc1234567890def\"}\n");
-    ok(cli.custody("case", "add", "IR-2026-042", "--type", "metadata", "--source-id", "i-0abc1234567890def", meta.toString()));
-    status = Json.mapper().readTree(ok(cli.custody("case", "status", "IR-2026-042", "--json")).out());
+    ok(cli.custody("case", "add", "--case", "IR-2026-042", "--type", "metadata", "--source-id", "i-0abc1234567890def", meta.toString()));
+    status = Json.mapper().readTree(ok(cli.custody("case", "status", "--case", "IR-2026-042", "--json")).out());
     bundle = tmp.resolve("IR-2026-042.tar");
-    ok(cli.custody("seal", "IR-2026-042", "--key", keys.resolve("examiner.key.pem").toString(), "--cert",
+    ok(cli.custody("seal", "--case", "IR-2026-042", "--key", keys.resolve("examiner.key.pem").toString(), "--cert",
         keys.resolve("examiner.cert.pem").toString(), "--out", bundle.toString()));
     extracted = Fixtures.extract(bundle, tmp.resolve("extracted"));
   }
@@ -143,11 +143,11 @@ class BundleCliIT {
 
   @Test
   void exitCodes_followStyleMd() throws Exception {
-    assertThat(cli.custody("case", "status", "no-such-case").exit()).isEqualTo(2);
+    assertThat(cli.custody("case", "status", "--case", "no-such-case").exit()).isEqualTo(2);
     assertThat(cli.custody("case", "open").exit()).isEqualTo(2);
     assertThat(cli.custody("frobnicate").exit()).isEqualTo(2);
-    assertThat(cli.custody("verify", tmp.resolve("missing.tar").toString(), "--trust", cert()).exit()).isEqualTo(1);
-    Run seal = cli.custody("seal", "IR-2026-042", "--key", keys.resolve("examiner.key.pem").toString(), "--cert", cert(), "--out", bundle.toString());
+    assertThat(cli.custody("verify", tmp.resolve("missing.tar").toString(), "--trust", cert()).exit()).as("a bundle that is not there is a usage error").isEqualTo(2);
+    Run seal = cli.custody("seal", "--case", "IR-2026-042", "--key", keys.resolve("examiner.key.pem").toString(), "--cert", cert(), "--out", bundle.toString());
     assertThat(seal.exit()).as("never overwrites a bundle").isEqualTo(2);
     assertThat(seal.err()).contains("never overwritten");
     assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(keys.resolve("examiner.key.pem")))).isEqualTo("rw-------");

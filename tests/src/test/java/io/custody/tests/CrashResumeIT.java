@@ -44,7 +44,7 @@ class CrashResumeIT {
     String target = seed.instances.get(0);
     Path home = tmp.resolve("home");
     Cli cli = new Cli(home).env("AWS_ACCESS_KEY_ID", MotoServer.ACCESS_KEY).env("AWS_SECRET_ACCESS_KEY", MotoServer.SECRET_KEY);
-    assertThat(cli.custody("case", "open", "IR-CR", "--examiner", "E").exit()).isZero();
+    assertThat(cli.custody("case", "open", "--case", "IR-CR", "--examiner", "E").exit()).isZero();
     List<String> cmd = List.of(Cli.REPO.resolve("bin/custody").toString(), "contain", "instance", target, "--case", "IR-CR",
         "--ticket", "INC-1", "--allow-cidr", "10.9.0.0/24", "--endpoint-url", MotoServer.endpoint().toString(), "--region", "us-east-1",
         "--no-progress");

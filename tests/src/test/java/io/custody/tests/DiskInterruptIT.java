@@ -28,7 +28,7 @@ class DiskInterruptIT {
   void interruptedAcquisition_cleansUpTheVolume() throws Exception {
     Path home = tmp.resolve("home");
     Cli cli = new Cli(home);
-    assertThat(cli.custody("case", "open", "IR-INT", "--examiner", "E").exit()).isZero();
+    assertThat(cli.custody("case", "open", "--case", "IR-INT", "--examiner", "E").exit()).isZero();
     String snap;
     String me;
     try (Ec2Client ec2 = SeedScenario.client(Ec2Client.builder(), MotoServer.endpoint(), "us-east-1")) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.custody.evidence.HashAlgorithm;
-import io.custody.evidence.internal.Json;
+import io.custody.evidence.Json;
 import io.custody.evidence.testing.Run;
 import java.io.IOException;
 import java.nio.file.Files;

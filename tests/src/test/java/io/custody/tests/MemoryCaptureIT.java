@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.custody.collector.testing.SeedScenario;
 import io.custody.evidence.HashAlgorithm;
+import io.custody.evidence.Json;
 import io.custody.evidence.Sha256;
 import io.custody.evidence.custody.Acquisitions;
-import io.custody.evidence.internal.Json;
 import io.custody.evidence.testing.MotoServer;
 import io.custody.evidence.testing.Run;
 import io.custody.evidence.workspace.CaseStore;
@@ -52,7 +52,7 @@ class MemoryCaptureIT {
       Path home = aws.home;
       ok(cli.custody("lime", "publish", "--bucket", BUCKET, guest.modules().toString(), "--endpoint-url", aws.endpoint));
       ok(cli.custody("lime", "install-document", "--endpoint-url", aws.endpoint));
-      ok(cli.custody("case", "open", "IR-MEM", "--examiner", "Jane Doe"));
+      ok(cli.custody("case", "open", "--case", "IR-MEM", "--examiner", "Jane Doe"));
       SsmAgentEmulator agent = aws.agent(guest);
       Run acquire = aws.acquire(agent, "IR-MEM", "--timeout", "15m", "--json");
       LimeGuest.Boot boot = agent.boot.get();
@@ -113,7 +113,7 @@ class MemoryCaptureIT {
     try (Emulated aws = new Emulated()) {
       ok(aws.cli.custody("lime", "publish", "--bucket", BUCKET, guest.modules().toString(), "--endpoint-url", aws.endpoint));
       ok(aws.cli.custody("lime", "install-document", "--endpoint-url", aws.endpoint));
-      ok(aws.cli.custody("case", "open", "IR-MEM4", "--examiner", "Jane Doe"));
+      ok(aws.cli.custody("case", "open", "--case", "IR-MEM4", "--examiner", "Jane Doe"));
       SsmAgentEmulator agent = aws.agent(guest);
       agent.hostSetup = "mount -o bind /dev/null /proc/crypto || exit 97\n";
       Run acquire = aws.acquire(agent, "IR-MEM4", "--timeout", "15m", "--compress", "gzip", "--json");
@@ -138,7 +138,7 @@ class MemoryCaptureIT {
       otherKernelModule(guest);
       ok(aws.cli.custody("lime", "publish", "--bucket", BUCKET, tmp.resolve("modules").toString(), "--endpoint-url", aws.endpoint));
       ok(aws.cli.custody("lime", "install-document", "--endpoint-url", aws.endpoint));
-      ok(aws.cli.custody("case", "open", "IR-MEM2", "--examiner", "Jane Doe"));
+      ok(aws.cli.custody("case", "open", "--case", "IR-MEM2", "--examiner", "Jane Doe"));
       SsmAgentEmulator agent = aws.agent(guest);
       Run acquire = aws.acquire(agent, "IR-MEM2", "--timeout", "10m");
       assertThat(agent.error.get()).isNull();
@@ -168,7 +168,7 @@ class MemoryCaptureIT {
           .start().waitFor()).isZero();
       ok(aws.cli.custody("lime", "publish", "--bucket", BUCKET, tmp.resolve("modules").toString(), "--endpoint-url", aws.endpoint));
       ok(aws.cli.custody("lime", "install-document", "--endpoint-url", aws.endpoint));
-      ok(aws.cli.custody("case", "open", "IR-MEM3", "--examiner", "Jane Doe"));
+      ok(aws.cli.custody("case", "open", "--case", "IR-MEM3", "--examiner", "Jane Doe"));
       SsmAgentEmulator agent = aws.agent(guest);
       Run acquire = aws.acquire(agent, "IR-MEM3", "--timeout", "10m", "--allow-build-on-host");
       assertThat(agent.error.get()).isNull();

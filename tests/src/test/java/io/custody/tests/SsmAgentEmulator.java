@@ -1,7 +1,7 @@
 package io.custody.tests;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.custody.evidence.internal.Json;
+import io.custody.evidence.Json;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -22,12 +22,12 @@ class TimestampIT {
     Cli cli = new Cli(tmp.resolve("home"));
     Path keys = tmp.resolve("keys");
     assertThat(cli.custody("keys", "init", "--dir", keys.toString(), "--subject", "CN=Jane Doe", "--algorithm", "rsa-pss-3072").exit()).isZero();
-    assertThat(cli.custody("case", "open", "IR-7", "--examiner", "Jane Doe").exit()).isZero();
+    assertThat(cli.custody("case", "open", "--case", "IR-7", "--examiner", "Jane Doe").exit()).isZero();
     Path f = Files.writeString(tmp.resolve("console.txt"), "login: root\n");
-    assertThat(cli.custody("case", "add", "IR-7", "--type", "console", "--source-id", "i-0123", f.toString()).exit()).isZero();
+    assertThat(cli.custody("case", "add", "--case", "IR-7", "--type", "console", "--source-id", "i-0123", f.toString()).exit()).isZero();
     try (TestTsa tsa = new TestTsa()) {
       Path bundle = tmp.resolve("b.tar");
-      Run seal = cli.custody("seal", "IR-7", "--key", keys.resolve("examiner.key.pem").toString(), "--cert",
+      Run seal = cli.custody("seal", "--case", "IR-7", "--key", keys.resolve("examiner.key.pem").toString(), "--cert",
           keys.resolve("examiner.cert.pem").toString(), "--tsa", tsa.url().toString(), "--out", bundle.toString());
       assertThat(seal.exit()).as(seal.toString()).isZero();
       assertThat(seal.out()).contains("time-stamp");

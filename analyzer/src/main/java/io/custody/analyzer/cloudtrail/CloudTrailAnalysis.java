@@ -6,9 +6,12 @@ import io.custody.analyzer.sigma.SigmaEngine;
 import io.custody.analyzer.sigma.SigmaRule;
 import io.custody.analyzer.sigma.SigmaRules;
 import io.custody.evidence.HostException;
+import io.custody.evidence.Json;
+import io.custody.evidence.Printable;
+import io.custody.evidence.Severity;
 import io.custody.evidence.ToolVersion;
 import io.custody.evidence.custody.CustodyObject;
-import io.custody.evidence.internal.Json;
+import io.custody.evidence.hash.ProgressListener;
 import io.custody.evidence.workspace.Case;
 import io.custody.evidence.workspace.Item;
 import java.io.IOException;
@@ -45,7 +48,8 @@ public final class CloudTrailAnalysis {
   private Instant since;
   private String accessKey;
   private boolean everyDetail;
-  private Consumer<InputFile> onFile = f -> { };
+  private ProgressListener progress = ProgressListener.NONE;
+  private Consumer<String> say = m -> { };
 
   public CloudTrailAnalysis(Clock clock) {
     this.clock = clock;
@@ -77,9 +81,15 @@ public final class CloudTrailAnalysis {
     return this;
   }
 
-  /** Called after each input file (progress). */
-  public CloudTrailAnalysis onFile(Consumer<InputFile> listener) {
-    this.onFile = listener;
+  /** Told the bytes of input read so far, after each file. */
+  public CloudTrailAnalysis progress(ProgressListener p) {
+    this.progress = p;
+    return this;
+  }
+
+  /** Told, for the examiner, of each input file that is skipped and why (printable: the names come from evidence). */
+  public CloudTrailAnalysis say(Consumer<String> messages) {
+    this.say = messages;
     return this;
   }
 
@@ -162,14 +172,21 @@ public final class CloudTrailAnalysis {
     Pass pass = new Pass(engine, since == null ? null : DateTimeFormatter.ISO_INSTANT.format(since.truncatedTo(ChronoUnit.SECONDS)), accessKey);
     CloudTrailReader reader = new CloudTrailReader(keep, details(engine, keep));
     List<InputFile> inputs = new ArrayList<>();
+    List<Path> files = CloudTrailReader.expand(paths);
+    long total = items.stream().mapToLong(Item::size).sum() + files.stream().mapToLong(f -> f.toFile().length()).sum();
+    long[] read = {0};
     Consumer<InputFile> done = in -> {
       inputs.add(in);
-      onFile.accept(in);
+      read[0] += Math.max(0, in.bytes());
+      progress.progress(read[0], total);
+      if (in.problem() != null) {
+        say.accept("skipped " + Printable.of(in.label()) + ": " + Printable.of(in.problem()));
+      }
     };
     for (Item item : items) {
       LogItems.read(kase, item, reader, pass::accept, done);
     }
-    for (Path f : CloudTrailReader.expand(paths)) {
+    for (Path f : files) {
       done.accept(reader.read(f, pass::accept));
     }
     pass.correlations.finish(pass.findings);
@@ -259,15 +276,8 @@ public final class CloudTrailAnalysis {
     private void sigmaHit(SigmaRule rule) {
       CloudTrailFinding.SigmaRef ref = refs.computeIfAbsent(rule, r -> new CloudTrailFinding.SigmaRef(r.file(), r.id(), r.level(), r.author(), r.tags()));
       Rec e = current;
-      findings.add(ruleKeys.computeIfAbsent(rule, r -> "sigma:" + r.id()), "sigma", rule.title(), severity(rule.level()), () -> "Sigma rule " + rule.file()
+      findings.add(ruleKeys.computeIfAbsent(rule, r -> "sigma:" + r.id()), "sigma", rule.title(), Severity.of(rule.level()), () -> "Sigma rule " + rule.file()
           + (rule.author() == null ? "" : " (by " + rule.author() + ")") + " matched " + e.name, ref, e);
-    }
-
-    private static String severity(String level) {
-      return switch (level) {
-        case "critical", "high", "medium", "low" -> level;
-        default -> "info";
-      };
     }
 
     private boolean aboutKey(Rec e) {

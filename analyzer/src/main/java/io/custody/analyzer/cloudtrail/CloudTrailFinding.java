@@ -3,6 +3,7 @@ package io.custody.analyzer.cloudtrail;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.custody.evidence.Severity;
 import java.util.List;
 
 /**
@@ -21,7 +22,7 @@ public record CloudTrailFinding(
     @JsonProperty("rule_id") String ruleId,
     @JsonProperty("source") String source,
     @JsonProperty("title") String title,
-    @JsonProperty("severity") String severity,
+    @JsonProperty("severity") Severity severity,
     @JsonProperty("reason") String reason,
     @JsonProperty("principal") String principal,
     @JsonProperty("access_keys") List<String> accessKeys,

@@ -1,5 +1,9 @@
 package io.custody.analyzer.cloudtrail;
 
+import static io.custody.evidence.Severity.CRITICAL;
+import static io.custody.evidence.Severity.HIGH;
+
+import io.custody.evidence.Severity;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -111,7 +115,7 @@ final class Correlations {
     stopStartAroundUserData(out);
     for (Rec e : enumerations) {
       if (secretReaders.contains(e.principal)) {
-        out.add("secrets-retrieved", "builtin", "Secrets, parameters or instance passwords read", "high",
+        out.add("secrets-retrieved", "builtin", "Secrets, parameters or instance passwords read", HIGH,
             e.name + ": enumeration by a principal that then read secrets", null, e);
       }
     }
@@ -130,7 +134,7 @@ final class Correlations {
         why.add("region " + e.region + " carries only " + inRegion + " of " + total + " events");
       }
       if (!why.isEmpty()) {
-        out.add("ec2-unusual-instances", "builtin", "Instances of unusual types or in unusual regions", "high",
+        out.add("ec2-unusual-instances", "builtin", "Instances of unusual types or in unusual regions", HIGH,
             "RunInstances: " + String.join("; ", why) + (e.succeeded() ? "" : " [attempt failed: " + e.error + "]"), null, e);
       }
     }
@@ -139,7 +143,7 @@ final class Correlations {
   private void credentialsElsewhere(FindingCollector out) {
     for (Rec e : instanceSessionEvents) {
       if (ipsOfOthers.contains(e.ip)) {
-        out.add("instance-credentials-elsewhere", "builtin", "EC2 instance credentials used outside the instance", "critical",
+        out.add("instance-credentials-elsewhere", "builtin", "EC2 instance credentials used outside the instance", CRITICAL,
             "instance-role session " + e.principal + " called " + e.name + " from " + e.ip + ", an address other principals also use", null, e);
       }
     }
@@ -160,7 +164,7 @@ final class Correlations {
       int ins = at >= 0 ? at : -at - 1;
       boolean near = at >= 0 || (ins < n && changes[ins] - t <= 3600) || (ins > 0 && t - changes[ins - 1] <= 3600);
       if (near) {
-        out.add("instance-user-data", "builtin", "Instance user data read or replaced", "high",
+        out.add("instance-user-data", "builtin", "Instance user data read or replaced", HIGH,
             e.name + " of " + stopStartInstances.get(i) + " within an hour of its user-data change by the same principal", null, e);
       }
     }

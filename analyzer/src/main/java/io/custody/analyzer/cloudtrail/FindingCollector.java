@@ -1,5 +1,6 @@
 package io.custody.analyzer.cloudtrail;
 
+import io.custody.evidence.Severity;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -13,19 +14,18 @@ final class FindingCollector {
 
   static final int MAX_IDS = 1000;
   static final int MAX_FINDINGS = 20_000;
-  private static final List<String> ORDER = List.of("critical", "high", "medium", "low", "informational", "info");
 
   private final Map<String, Map<String, Group>> groups = new LinkedHashMap<>();
   private int size;
   private long dropped;
 
   /** Flags one event. */
-  void add(String ruleId, String source, String title, String severity, String reason, CloudTrailFinding.SigmaRef sigma, Rec r) {
+  void add(String ruleId, String source, String title, Severity severity, String reason, CloudTrailFinding.SigmaRef sigma, Rec r) {
     add(ruleId, source, title, severity, () -> reason, sigma, r);
   }
 
   /** Flags one event; the reason (which only the first event of a finding gives) is made only when needed. */
-  void add(String ruleId, String source, String title, String severity, java.util.function.Supplier<String> reason,
+  void add(String ruleId, String source, String title, Severity severity, java.util.function.Supplier<String> reason,
       CloudTrailFinding.SigmaRef sigma, Rec r) {
     Map<String, Group> byPrincipal = groups.computeIfAbsent(ruleId, k -> new LinkedHashMap<>());
     Group g = byPrincipal.get(r.principal);
@@ -52,21 +52,16 @@ final class FindingCollector {
         out.add(g.finding());
       }
     }
-    out.sort(Comparator.comparingInt((CloudTrailFinding f) -> rank(f.severity())).thenComparing(CloudTrailFinding::firstTime,
+    out.sort(Comparator.comparing(CloudTrailFinding::severity).thenComparing(CloudTrailFinding::firstTime,
         Comparator.nullsLast(Comparator.naturalOrder())).thenComparing(CloudTrailFinding::ruleId));
     return out;
-  }
-
-  static int rank(String severity) {
-    int i = ORDER.indexOf(severity);
-    return i < 0 ? ORDER.size() : i;
   }
 
   private static final class Group {
     final String ruleId;
     final String source;
     final String title;
-    String severity;
+    Severity severity;
     final String reason;
     final String principal;
     final CloudTrailFinding.SigmaRef sigma;
@@ -78,7 +73,7 @@ final class FindingCollector {
     String lastName;
     long count;
 
-    Group(String ruleId, String source, String title, String severity, String reason, String principal, CloudTrailFinding.SigmaRef sigma) {
+    Group(String ruleId, String source, String title, Severity severity, String reason, String principal, CloudTrailFinding.SigmaRef sigma) {
       this.ruleId = ruleId;
       this.source = source;
       this.title = title;
@@ -88,11 +83,9 @@ final class FindingCollector {
       this.sigma = sigma;
     }
 
-    void add(Rec r, String sev) {
+    void add(Rec r, Severity sev) {
       count++;
-      if (rank(sev) < rank(severity)) {
-        severity = sev;
-      }
+      severity = severity.max(sev);
       if (ids.size() < MAX_IDS && r.id != null) {
         ids.add(r.id);
       }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.custody.analyzer.ItemStream;
 import io.custody.evidence.HostException;
 import io.custody.evidence.InvalidInputException;
-import io.custody.evidence.internal.Printable;
+import io.custody.evidence.Printable;
 import io.custody.evidence.tar.StrictTarReader;
 import io.custody.evidence.tar.TarEntry;
 import io.custody.evidence.workspace.Case;

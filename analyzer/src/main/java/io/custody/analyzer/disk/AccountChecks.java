@@ -1,5 +1,9 @@
 package io.custody.analyzer.disk;
 
+import static io.custody.evidence.Severity.CRITICAL;
+import static io.custody.evidence.Severity.HIGH;
+
+import io.custody.evidence.Severity;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -72,11 +76,11 @@ final class AccountChecks {
       long uid = parse(f[2]);
       boolean shell = !f[6].endsWith("nologin") && !f[6].endsWith("/false") && !f[6].isBlank() && !f[6].endsWith("/sync");
       if (uid == 0 && !f[0].equals("root")) {
-        fs.find("new-or-uid0-user", "critical", passwd, line, "account " + f[0] + " has uid 0: it is root under another name");
+        fs.find("new-or-uid0-user", CRITICAL, passwd, line, "account " + f[0] + " has uid 0: it is root under another name");
       } else if (before != null && !before.contains(f[0])) {
-        fs.find("new-or-uid0-user", "high", passwd, line, "account " + f[0] + " is not in /etc/passwd- (added after the last account change backup)");
+        fs.find("new-or-uid0-user", HIGH, passwd, line, "account " + f[0] + " is not in /etc/passwd- (added after the last account change backup)");
       } else if (uid > 0 && uid < 1000 && shell && usable(hashes.get(f[0]))) {
-        fs.find("new-or-uid0-user", "high", passwd, line, "system account " + f[0] + " has a login shell and a password");
+        fs.find("new-or-uid0-user", HIGH, passwd, line, "system account " + f[0] + " has a login shell and a password");
       }
     }
   }
@@ -102,7 +106,7 @@ final class AccountChecks {
           continue;
         }
         boolean nopasswdAll = l.contains("NOPASSWD") && l.replace(" ", "").endsWith(":ALL");
-        fs.find("sudoers", nopasswdAll ? "critical" : "high", e, l, "sudo rule for " + who + (nopasswdAll ? ": any command, no password" : ""));
+        fs.find("sudoers", nopasswdAll ? CRITICAL : HIGH, e, l, "sudo rule for " + who + (nopasswdAll ? ": any command, no password" : ""));
       }
     }
   }
@@ -120,7 +124,7 @@ final class AccountChecks {
     for (Map.Entry<String, Set<String>> g : members(fs.text(group)).entrySet()) {
       for (String m : g.getValue()) {
         if (before != null && !before.getOrDefault(g.getKey(), Set.of()).contains(m)) {
-          fs.find("sudoers", "high", group, g.getKey() + ": " + m, m + " was added to admin group " + g.getKey() + " after /etc/group- was written");
+          fs.find("sudoers", HIGH, group, g.getKey() + ": " + m, m + " was added to admin group " + g.getKey() + " after /etc/group- was written");
         }
       }
     }

@@ -3,10 +3,11 @@ package io.custody.analyzer.disk;
 import io.custody.analyzer.AnalysisRun;
 import io.custody.evidence.HostException;
 import io.custody.evidence.InvalidInputException;
+import io.custody.evidence.Json;
 import io.custody.evidence.ToolVersion;
 import io.custody.evidence.custody.CustodyObject;
 import io.custody.evidence.hash.ProgressListener;
-import io.custody.evidence.internal.Json;
+import io.custody.evidence.process.ProcessRunner;
 import io.custody.evidence.workspace.Case;
 import io.custody.evidence.workspace.Item;
 import io.custody.evidence.workspace.ItemType;
@@ -112,7 +113,7 @@ public final class DiskAnalysis {
       Path body = run.work().resolve("bodyfile-" + c.label() + ".txt");
       FsView view;
       if (c.type() != null) {
-        Tsk.Result r = tsk.fls(c.start(), prefix, body);
+        ProcessRunner.Result r = tsk.fls(c.start(), prefix, body);
         if (r.exit() != 0) {
           fsReports.add(report(c, "skipped", prefix, null, 0, "fls failed: " + r.err()));
           notes.add("file system " + c.label() + ": fls failed: " + r.err());
@@ -120,7 +121,7 @@ public final class DiskAnalysis {
         }
         view = new FsView(c.label(), parse(body, prefix), new TskContents(tsk, c.start()));
       } else {
-        MountWalk.Outcome m = MountWalk.walk(run.kase(), image, c, prefix, body, this::scan);
+        MountWalk.Walk m = MountWalk.walk(run.kase(), image, c, prefix, body, this::scan);
         if (m.note() != null) {
           notes.add("file system " + c.label() + ": " + m.note());
         }
@@ -153,7 +154,7 @@ public final class DiskAnalysis {
     } else {
       notes.add("no file system could be read: no bodyfile or timeline");
     }
-    findings.sort(Comparator.comparingInt((DiskFinding f) -> rank(f.severity())).thenComparing(DiskFinding::filesystem).thenComparing(DiskFinding::path));
+    findings.sort(Comparator.comparing(DiskFinding::severity).thenComparing(DiskFinding::filesystem).thenComparing(DiskFinding::path));
     String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS));
     DiskReport report = new DiskReport(DiskReport.KIND, ToolVersion.tool(), now, item.id(), item.sourceId(), item.hashes().sha256(), item.size(),
         since == null && until == null ? null : new DiskReport.Window(since == null ? null : since.toString(), until == null ? null : until.toString()),
@@ -203,9 +204,5 @@ public final class DiskAnalysis {
   private static FileSystemReport report(Volumes.Candidate c, String method, String prefix, String bodyfile, long entries, String note) {
     return new FileSystemReport(c.label(), c.start(), c.length(), c.sectorSize(), c.description(), c.type() != null ? c.type() : c.xfs() ? "xfs" : null,
         method, prefix, bodyfile, entries, note);
-  }
-
-  static int rank(String severity) {
-    return List.of("critical", "high", "medium", "low", "info").indexOf(severity);
   }
 }

@@ -3,6 +3,7 @@ package io.custody.analyzer.disk;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.custody.evidence.Severity;
 import io.custody.evidence.Sha256;
 
 /**
@@ -23,7 +24,7 @@ import io.custody.evidence.Sha256;
     "sha256", "excerpt", "reason"})
 public record DiskFinding(
     @JsonProperty("rule_id") String ruleId,
-    @JsonProperty("severity") String severity,
+    @JsonProperty("severity") Severity severity,
     @JsonProperty("filesystem") String filesystem,
     @JsonProperty("path") String path,
     @JsonProperty("inode") String inode,

@@ -1,5 +1,10 @@
 package io.custody.analyzer.disk;
 
+import static io.custody.evidence.Severity.CRITICAL;
+import static io.custody.evidence.Severity.HIGH;
+import static io.custody.evidence.Severity.LOW;
+
+import io.custody.evidence.Severity;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -55,7 +60,7 @@ final class FileChecks {
   private static void suid(FsView fs, BodyfileEntry e) {
     if ((e.setuid() || e.setgid()) && STANDARD_BIN.stream().noneMatch(e.path()::startsWith)) {
       boolean temp = TEMP.stream().anyMatch(t -> e.path().startsWith(t + "/"));
-      fs.find("suid-sgid-outside-standard-paths", temp || (e.setuid() && e.uid() == 0) ? "critical" : "high", e, null,
+      fs.find("suid-sgid-outside-standard-paths", temp || (e.setuid() && e.uid() == 0) ? CRITICAL : HIGH, e, null,
           (e.setuid() ? "set-user-id" : "set-group-id") + " program outside the standard binary folders (owner uid " + e.uid() + ")");
     }
   }
@@ -64,7 +69,7 @@ final class FileChecks {
     String n = e.name().toLowerCase(Locale.ROOT);
     String base = n.contains(".") ? n.substring(0, n.indexOf('.')) : n;
     if (MINERS.contains(n) || MINERS.contains(base)) {
-      fs.find("miner", "high", e, null, "file named like a known cryptocurrency miner (" + e.name() + ")");
+      fs.find("miner", HIGH, e, null, "file named like a known cryptocurrency miner (" + e.name() + ")");
       return;
     }
     // Reading a file costs a process (icat): only configuration-like files where miners drop them are read.
@@ -73,7 +78,7 @@ final class FileChecks {
       String text = fs.text(e);
       var m = MINER_CONFIG.matcher(text);
       if (m.find()) {
-        fs.find("miner", "high", e, around(text, m.start()), "cryptocurrency miner configuration (pool or donate-level settings)");
+        fs.find("miner", HIGH, e, around(text, m.start()), "cryptocurrency miner configuration (pool or donate-level settings)");
       }
     }
   }
@@ -96,7 +101,7 @@ final class FileChecks {
         }
         List<String> hits = Suspicious.historyHits(fs.text(e));
         if (!hits.isEmpty()) {
-          fs.find("shell-history", "high", e, String.join("\n", hits), "shell history fetches code from the network and runs it");
+          fs.find("shell-history", HIGH, e, String.join("\n", hits), "shell history fetches code from the network and runs it");
         }
       }
     }
@@ -112,7 +117,7 @@ final class FileChecks {
         for (Pattern p : WEB_SHELL) {
           var m = p.matcher(text);
           if (m.find()) {
-            fs.find("web-shell", "critical", e, around(text, m.start()), "server-side script in a web root runs commands or code taken from the request");
+            fs.find("web-shell", CRITICAL, e, around(text, m.start()), "server-side script in a web root runs commands or code taken from the request");
             break;
           }
         }
@@ -127,7 +132,7 @@ final class FileChecks {
         boolean elf = head.length == 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F';
         boolean script = head.length >= 2 && head[0] == '#' && head[1] == '!' && e.executable();
         if (elf || script) {
-          fs.find("temp-executable", "high", e, elf ? null : new String(fs.bytes(e, 200), StandardCharsets.UTF_8),
+          fs.find("temp-executable", HIGH, e, elf ? null : new String(fs.bytes(e, 200), StandardCharsets.UTF_8),
               (elf ? "ELF program" : "executable script") + " in " + t + ", a world-writable place malware runs from");
         }
       }
@@ -148,7 +153,7 @@ final class FileChecks {
               + " are findings (timeline.csv has them all)");
           break;
         }
-        fs.find("changed-in-window", "low", e, null, which + " in the incident window" + (e.deleted() ? " (now deleted)" : ""));
+        fs.find("changed-in-window", LOW, e, null, which + " in the incident window" + (e.deleted() ? " (now deleted)" : ""));
       }
     }
   }

@@ -1,7 +1,8 @@
 package io.custody.analyzer.disk;
 
+import io.custody.evidence.Printable;
+import io.custody.evidence.Severity;
 import io.custody.evidence.Sha256;
-import io.custody.evidence.internal.Printable;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -119,7 +120,7 @@ final class FsView {
   }
 
   /** Records a finding about an entry; the content hash is computed here, from the image. */
-  void find(String rule, String severity, BodyfileEntry e, String excerpt, String reason) {
+  void find(String rule, Severity severity, BodyfileEntry e, String excerpt, String reason) {
     Sha256 hash = e.regular() ? contents.sha256(e) : null;
     findings.add(new DiskFinding(rule, severity, label, e.path(), e.inode(), e.mode(), e.uid(), e.gid(), e.size(), time(e.mtime()),
         time(e.atime()), time(e.ctime()), time(e.crtime()), hash, excerpt == null ? null : excerpt(excerpt), reason));

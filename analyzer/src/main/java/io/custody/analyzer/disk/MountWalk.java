@@ -1,5 +1,7 @@
 package io.custody.analyzer.disk;
 
+import io.custody.analyzer.mount.FileSystem;
+import io.custody.analyzer.mount.Mounter;
 import io.custody.evidence.HashAlgorithm;
 import io.custody.evidence.Sha256;
 import io.custody.evidence.custody.CustodyEntry;
@@ -22,7 +24,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -35,58 +36,61 @@ import java.util.function.Consumer;
 final class MountWalk {
 
   /** What happened. */
-  record Outcome(boolean walked, String note, List<DiskFinding> findings) {}
+  record Walk(boolean walked, String note, List<DiskFinding> findings) {}
 
   private MountWalk() {}
 
-  static Outcome walk(Case kase, RawImage image, Volumes.Candidate c, String prefix, Path body, Consumer<FsView> scan) {
-    if (!"0".equals(run(List.of("id", "-u")).strip())) {
-      return new Outcome(false, "XFS: The Sleuth Kit cannot read it and a read-only mount needs root: skipped (rerun as root)", List.of());
+  static Walk walk(Case kase, RawImage image, Volumes.Candidate c, String prefix, Path body, Consumer<FsView> scan) {
+    if (!"root".equals(System.getProperty("user.name"))) {
+      return new Walk(false, "XFS: The Sleuth Kit cannot read it and a read-only mount needs root: skipped (rerun as root)", List.of());
     }
     if (image.files().size() != 1) {
-      return new Outcome(false, "XFS on a split uncompressed image: a loop device needs one file; skipped", List.of());
+      return new Walk(false, "XFS on a split uncompressed image: a loop device needs one file; skipped", List.of());
     }
     long offset = c.start() * c.sectorSize();
     long size = c.length() * c.sectorSize();
-    String loop = run(List.of("losetup", "--find", "--show", "--read-only", "--offset", Long.toString(offset), "--sizelimit", Long.toString(size),
-        image.files().get(0).toString())).strip();
-    if (!loop.startsWith("/dev/loop")) {
-      return new Outcome(false, "XFS: no loop device could be attached (" + loop + "); skipped", List.of());
-    }
-    Path mnt = null;
-    CustodyEntry intent = null;
+    Path mnt;
     try {
-      // losetup --read-only already makes the device read-only; no BLKROSET, whose flag would outlive the device
       mnt = Files.createTempDirectory(body.getParent(), "mnt-");
-      intent = kase.log().begin(Event.of("mounted").object(new CustodyObject(null, loop, c.label(), "filesystem", size, null))
-          .notes("read-only mount of " + c.label() + " (xfs) at " + mnt + " with ro,norecovery,nouuid"));
-      String err = run(List.of("mount", "-t", "xfs", "-o", "ro,norecovery,nouuid", loop, mnt.toString()));
-      if (!Files.isDirectory(mnt) || !isMounted(mnt)) {
-        kase.log().complete(intent, Event.of("mounted").notes("mount failed: " + err.strip()), io.custody.evidence.custody.Outcome.FAILED);
-        return new Outcome(false, "XFS: mount failed: " + err.strip(), List.of());
+    } catch (IOException e) {
+      return new Walk(false, "XFS: no mount point: " + e.getMessage(), List.of());
+    }
+    CustodyObject fs = new CustodyObject(null, null, c.label(), "filesystem", size, null);
+    CustodyEntry intent = kase.log().begin(Event.of("mounted").object(fs)
+        .notes("read-only mount of " + c.label() + " (xfs) at " + mnt + " with " + FileSystem.XFS.mountOptions()));
+    Mounter.Mounts m = Mounter.mountOne(image.files().get(0), offset, size, FileSystem.XFS, mnt, c.label());
+    try {
+      if (m.mounted().isEmpty()) {
+        kase.log().complete(intent, Event.of("mounted").object(fs).notes(String.join("; ", m.notes())), Outcome.FAILED);
+        return new Walk(false, "XFS: " + String.join("; ", m.notes()), List.of());
       }
-      kase.log().complete(intent, Event.of("mounted").notes("mounted read-only at " + mnt), io.custody.evidence.custody.Outcome.SUCCEEDED);
+      kase.log().complete(intent, Event.of("mounted").object(fs).notes("mounted read-only at " + mnt + " from " + m.loops()), Outcome.SUCCEEDED);
       List<BodyfileEntry> entries = write(mnt, prefix, body);
       FsView view = new FsView(c.label(), entries, new MountContents(mnt));
       scan.accept(view);
-      return new Outcome(true, "walked a read-only mount: allocated files only, no deleted entries, crtime not available", view.findings());
+      return new Walk(true, "walked a read-only mount: allocated files only, no deleted entries, crtime not available",
+          view.findings());
     } catch (IOException e) {
-      return new Outcome(false, "XFS mount walk failed: " + e.getMessage(), List.of());
+      return new Walk(false, "XFS mount walk failed: " + e.getMessage(), List.of());
     } finally {
-      if (mnt != null && isMounted(mnt)) {
-        CustodyEntry u = kase.log().begin(Event.of("unmounted").object(new CustodyObject(null, loop, c.label(), "filesystem", null, null)));
-        String err = run(List.of("umount", mnt.toString()));
-        kase.log().complete(u, Event.of("unmounted").notes(isMounted(mnt) ? "unmount failed: " + err : "unmounted " + mnt),
-            isMounted(mnt) ? io.custody.evidence.custody.Outcome.FAILED : io.custody.evidence.custody.Outcome.SUCCEEDED);
-      }
-      run(List.of("losetup", "-d", loop));
-      if (mnt != null) {
-        try {
-          Files.deleteIfExists(mnt);
-        } catch (IOException ignored) {
-          System.err.println("custody: warning: could not remove mount point " + mnt);
-        }
-      }
+      unmount(kase, fs, m, mnt);
+    }
+  }
+
+  /** Unmounts and detaches, recorded; a mount point left behind is said. */
+  private static void unmount(Case kase, CustodyObject fs, Mounter.Mounts m, Path mnt) {
+    if (!m.mounted().isEmpty()) {
+      CustodyEntry u = kase.log().begin(Event.of("unmounted").object(fs));
+      List<String> problems = Mounter.unmountAll(m);
+      kase.log().complete(u, Event.of("unmounted").object(fs).notes(problems.isEmpty() ? "unmounted " + mnt : "unmount failed: " + problems),
+          problems.isEmpty() ? Outcome.SUCCEEDED : Outcome.FAILED);
+    } else {
+      Mounter.unmountAll(m);
+    }
+    try {
+      Files.deleteIfExists(mnt);
+    } catch (IOException ignored) {
+      System.err.println("custody: warning: could not remove mount point " + mnt);
     }
   }
 
@@ -164,38 +168,6 @@ final class MountWalk {
       sb.setCharAt(11, sb.charAt(11) == 'x' ? 't' : 'T');
     }
     return sb.toString();
-  }
-
-  private static boolean isMounted(Path mnt) {
-    return exitOk(List.of("mountpoint", "-q", mnt.toString()));
-  }
-
-  private static boolean exitOk(List<String> cmd) {
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  /** Runs a host command; returns what it printed (stdout and stderr). */
-  private static String run(List<String> cmd) {
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      byte[] out = p.getInputStream().readNBytes(64 << 10);
-      p.waitFor(120, TimeUnit.SECONDS);
-      return new String(out, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "cannot run " + cmd.get(0) + ": " + e.getMessage();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "interrupted";
-    }
   }
 
   /** Contents read through the read-only mount, never following a link. */

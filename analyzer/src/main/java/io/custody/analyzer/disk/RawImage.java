@@ -26,17 +26,22 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * A disk item as a raw image the Sleuth Kit can open, verified against the SHA-256 recorded when it
- * was acquired before anything reads it.
+ * A disk item as a raw image the Sleuth Kit or a loop device can open, verified against the SHA-256
+ * recorded when it was acquired before anything reads it.
  *
  * <p>Uncompressed items are used in place (TSK opens the segment files as one split raw image, read
- * only). Compressed items are decompressed once into a sparse temporary file in a work folder
- * outside the case (runs of zeros become holes), hashed on the way; the file is deleted on {@link
- * #close()}. Nothing is ever written into the case.
+ * only; a loop device needs one file, so a split item is joined into a copy when {@code oneFile}).
+ * Compressed items are decompressed once into a sparse temporary file in a work folder outside the
+ * sealed evidence (runs of zeros become holes), hashed on the way; the file is deleted on {@link
+ * #close()}. Nothing is ever written where the case keeps its evidence: the work folder is outside
+ * the case, or the case's own scratch folder {@code work/}, which is never sealed.
  */
 public final class RawImage implements AutoCloseable {
 
   private static final int HOLE = 4096;
+
+  /** The case's scratch folder: never sealed, so a working copy may go there. */
+  public static final String SCRATCH = "work";
 
   private final List<Path> files;
   private final Path tempDir;
@@ -54,9 +59,17 @@ public final class RawImage implements AutoCloseable {
    * @throws InvalidInputException when the work folder is inside the case
    */
   public static RawImage open(Case kase, Item item, Path workDir, ProgressListener progress) {
+    return open(kase, item, workDir, progress, false);
+  }
+
+  /**
+   * @param oneFile the image must be one file (a loop device's backing file)
+   * @see #open(Case, Item, Path, ProgressListener)
+   */
+  public static RawImage open(Case kase, Item item, Path workDir, ProgressListener progress, boolean oneFile) {
     Path caseDir = kase.dir().toAbsolutePath().normalize();
     Path work = workDir.toAbsolutePath().normalize();
-    if (work.startsWith(caseDir)) {
+    if (work.startsWith(caseDir) && !work.startsWith(caseDir.resolve(SCRATCH))) {
       throw new InvalidInputException("Failed to use work folder '" + workDir + "': it is inside case '" + kase.id() + "', which is evidence");
     }
     List<Path> stored = new ArrayList<>();
@@ -67,7 +80,7 @@ public final class RawImage implements AutoCloseable {
       throw new InvalidInputException("Failed to open disk item '" + item.id() + "': it has no stored files");
     }
     try {
-      if (item.compression() == Compression.NONE) {
+      if (item.compression() == Compression.NONE && (!oneFile || stored.size() == 1)) {
         verifyPlain(item, stored, progress);
         return new RawImage(stored, null, item.size());
       }
@@ -95,9 +108,14 @@ public final class RawImage implements AutoCloseable {
     return size;
   }
 
-  /** True when the image is a temporary decompressed copy. */
+  /** True when the image is a temporary copy (decompressed or joined), deleted on {@link #close()}. */
   public boolean temporary() {
     return tempDir != null;
+  }
+
+  /** The temporary folder holding the copy, or null when the stored files are used in place. */
+  public Path tempDir() {
+    return tempDir;
   }
 
   @Override
@@ -122,13 +140,13 @@ public final class RawImage implements AutoCloseable {
   private static void decompress(Item item, List<Path> stored, Path raw, ProgressListener progress) throws IOException {
     HashResult r;
     try (FileChannel out = FileChannel.open(raw, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        InputStream in = concatenated(stored, true)) {
+        InputStream in = concatenated(stored, item.compression() == Compression.ZSTD)) {
       r = HashingEngine.sha256().hash(in, new SparseSink(out), item.size(), progress);
     }
     try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(raw.toFile(), "rw")) {
       f.setLength(r.size()); // a trailing run of zeros stays a hole
     }
-    checkWhole(item, stored, true, r);
+    checkWhole(item, stored, item.compression() == Compression.ZSTD, r);
   }
 
   private static InputStream concatenated(List<Path> stored, boolean zstd) {

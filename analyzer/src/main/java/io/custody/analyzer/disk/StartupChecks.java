@@ -1,5 +1,10 @@
 package io.custody.analyzer.disk;
 
+import static io.custody.evidence.Severity.CRITICAL;
+import static io.custody.evidence.Severity.HIGH;
+import static io.custody.evidence.Severity.MEDIUM;
+
+import io.custody.evidence.Severity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,7 +43,7 @@ final class StartupChecks {
           }
           String options = keyOptions(l);
           boolean root = home.equals("/root");
-          String sev = root || options.contains("command=") ? "high" : "medium";
+          Severity sev = root || options.contains("command=") ? HIGH : MEDIUM;
           fs.find("ssh-authorized-keys", sev, e, l, "SSH key that logs in as " + (root ? "root" : "the owner of " + home)
               + (options.isEmpty() ? "" : " with options " + options));
         }
@@ -80,9 +85,9 @@ final class StartupChecks {
       String bad = firstSuspicious(text);
       boolean packaged = fs.packaged().contains(e.path());
       if (bad != null) {
-        fs.find("cron", "high", e, bad, "system cron job fetches and runs code, opens a shell or runs from a temporary folder");
+        fs.find("cron", HIGH, e, bad, "system cron job fetches and runs code, opens a shell or runs from a temporary folder");
       } else if (!packaged && !activeLines(text).isEmpty()) {
-        fs.find("cron", "medium", e, activeLines(text).get(0), "system cron file not installed by any package");
+        fs.find("cron", MEDIUM, e, activeLines(text).get(0), "system cron file not installed by any package");
       }
     }
     List<BodyfileEntry> user = new ArrayList<>(fs.filesUnder("/var/spool/cron/crontabs"));
@@ -97,7 +102,7 @@ final class StartupChecks {
         continue;
       }
       String bad = firstSuspicious(String.join("\n", lines));
-      fs.find("cron", bad != null ? "high" : "medium", e, bad != null ? bad : lines.get(0),
+      fs.find("cron", bad != null ? HIGH : MEDIUM, e, bad != null ? bad : lines.get(0),
           "crontab of user " + e.name() + (bad != null ? " fetches and runs code or runs from a temporary folder" : " schedules commands"));
     }
   }
@@ -120,7 +125,7 @@ final class StartupChecks {
         }
         String bad = firstSuspicious(text);
         String kind = n.endsWith(".timer") ? "timer" : "unit";
-        fs.find("systemd-unit", bad != null ? "high" : "medium", e, bad != null ? bad : exec,
+        fs.find("systemd-unit", bad != null ? HIGH : MEDIUM, e, bad != null ? bad : exec,
             "systemd " + kind + " not installed by any package" + (bad != null ? "; it fetches and runs code or runs from a temporary folder" : ""));
       }
     }
@@ -133,14 +138,14 @@ final class StartupChecks {
       lines.removeIf(l -> l.matches("exit\\s+0") || l.startsWith("#!"));
       if (!lines.isEmpty()) {
         String bad = firstSuspicious(String.join("\n", lines));
-        fs.find("rc-init", bad != null ? "high" : "medium", rc, bad != null ? bad : lines.get(0), "/etc/rc.local runs commands at boot");
+        fs.find("rc-init", bad != null ? HIGH : MEDIUM, rc, bad != null ? bad : lines.get(0), "/etc/rc.local runs commands at boot");
       }
     }
     for (BodyfileEntry e : fs.filesUnder("/etc/init.d")) {
       if (!fs.packaged().contains(e.path()) && !e.name().equals("README") && !e.name().startsWith(".")) {
         String text = fs.text(e);
         String bad = firstSuspicious(text);
-        fs.find("rc-init", bad != null ? "high" : "medium", e, bad != null ? bad : firstCommand(text), "init script not installed by any package");
+        fs.find("rc-init", bad != null ? HIGH : MEDIUM, e, bad != null ? bad : firstCommand(text), "init script not installed by any package");
       }
     }
   }
@@ -150,7 +155,7 @@ final class StartupChecks {
     if (e != null && e.regular()) {
       List<String> lines = activeLines(fs.text(e));
       if (!lines.isEmpty()) {
-        fs.find("ld-so-preload", "critical", e, String.join(" ", lines),
+        fs.find("ld-so-preload", CRITICAL, e, String.join(" ", lines),
             "/etc/ld.so.preload injects libraries into every dynamically linked program (a classic rootkit hook)");
       }
     }

@@ -2,6 +2,7 @@ package io.custody.analyzer.disk;
 
 import io.custody.evidence.HashAlgorithm;
 import io.custody.evidence.Sha256;
+import io.custody.evidence.process.ProcessRunner;
 import java.security.MessageDigest;
 
 /** File contents read with {@code icat} from the raw image: the file system is never mounted, nothing is executed. */
@@ -23,7 +24,7 @@ final class TskContents implements FsView.Contents {
     if (!e.regular() || e.size() == 0) {
       return new byte[0];
     }
-    Tsk.Result r = tsk.icat(offset, e.inode(), max);
+    ProcessRunner.Result r = tsk.icat(offset, e.inode(), max);
     return r.exit() == 0 || r.truncated() ? r.out() : new byte[0];
   }
 
@@ -32,7 +33,7 @@ final class TskContents implements FsView.Contents {
     if (e.size() > MAX_HASHED) {
       return null;
     }
-    Tsk.Result r = tsk.icat(offset, e.inode(), MAX_HASHED + 1);
+    ProcessRunner.Result r = tsk.icat(offset, e.inode(), MAX_HASHED + 1);
     if (r.exit() != 0 || r.truncated()) {
       return null;
     }

@@ -1,5 +1,6 @@
 package io.custody.analyzer.disk;
 
+import io.custody.evidence.process.ProcessRunner;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ final class Volumes {
 
   static List<Candidate> find(Tsk tsk, RawImage image, List<String> notes) {
     List<Candidate> out = new ArrayList<>();
-    Tsk.Result mmls = tsk.mmls();
+    ProcessRunner.Result mmls = tsk.mmls();
     if (mmls.exit() == 0) {
       Matcher u = UNITS.matcher(mmls.text());
       int sector = u.find() ? Integer.parseInt(u.group(1)) : 512;
@@ -51,7 +52,7 @@ final class Volumes {
   }
 
   private static Candidate probe(Tsk tsk, RawImage image, String label, long start, long len, int sector, String description) {
-    Tsk.Result fs = tsk.fsstat(start);
+    ProcessRunner.Result fs = tsk.fsstat(start);
     if (fs.exit() == 0) {
       Matcher t = FS_TYPE.matcher(fs.text());
       return new Candidate(label, start, len, sector, description, t.find() ? t.group(1).toLowerCase(java.util.Locale.ROOT) : "unknown", false, null);

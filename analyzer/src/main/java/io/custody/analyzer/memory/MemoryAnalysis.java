@@ -2,13 +2,13 @@ package io.custody.analyzer.memory;
 
 import io.custody.analyzer.ItemStream;
 import io.custody.evidence.HostException;
+import io.custody.evidence.Json;
+import io.custody.evidence.Printable;
 import io.custody.evidence.custody.CustodyEntry;
 import io.custody.evidence.custody.CustodyObject;
 import io.custody.evidence.custody.Event;
 import io.custody.evidence.custody.Outcome;
 import io.custody.evidence.hash.ProgressListener;
-import io.custody.evidence.internal.Json;
-import io.custody.evidence.internal.Printable;
 import io.custody.evidence.workspace.Case;
 import io.custody.evidence.workspace.Item;
 import io.custody.evidence.workspace.ItemSpec;

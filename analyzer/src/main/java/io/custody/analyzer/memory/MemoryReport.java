@@ -1,8 +1,12 @@
 package io.custody.analyzer.memory;
 
+import static io.custody.evidence.Severity.HIGH;
+import static io.custody.evidence.Severity.MEDIUM;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.custody.evidence.Severity;
 import io.custody.evidence.Sha256;
 import io.custody.lime.LimeLayout;
 import java.util.List;
@@ -76,12 +80,12 @@ public record MemoryReport(
       for (YaraMatch m : yara) {
         YaraString first = m.strings().isEmpty() ? null : m.strings().get(0);
         String where = first == null ? null : first.physicalAddress() != null ? "physical " + first.physicalAddress() : "file offset " + first.fileOffset();
-        out.add(new Finding("yara:" + m.rule(), "high", where, first == null ? null : first.data(),
+        out.add(new Finding("yara:" + m.rule(), HIGH, where, first == null ? null : first.data(),
             "YARA rule " + m.rule() + " matched " + m.strings().size() + " string(s) in the memory image" + (first == null ? "" : ", first at " + where)));
       }
     }
     for (var f : layout.findings()) {
-      out.add(new Finding("lime-" + f.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), "medium", "file offset " + f.offset(), null,
+      out.add(new Finding("lime-" + f.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), MEDIUM, "file offset " + f.offset(), null,
           f.message()));
     }
     return out;
@@ -92,7 +96,7 @@ public record MemoryReport(
   @JsonPropertyOrder({"rule_id", "severity", "address", "excerpt", "reason"})
   public record Finding(
       @JsonProperty("rule_id") String ruleId,
-      @JsonProperty("severity") String severity,
+      @JsonProperty("severity") Severity severity,
       @JsonProperty("address") String address,
       @JsonProperty("excerpt") String excerpt,
       @JsonProperty("reason") String reason) {}

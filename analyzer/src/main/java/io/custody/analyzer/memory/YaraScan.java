@@ -2,13 +2,14 @@ package io.custody.analyzer.memory;
 
 import io.custody.evidence.HostException;
 import io.custody.evidence.InvalidInputException;
+import io.custody.evidence.process.ProcessRunner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -49,26 +50,14 @@ final class YaraScan {
     cmd.add(target.toString());
     try {
       Path out = Files.createTempFile(scratch, "yara-", ".out");
-      Path err = Files.createTempFile(scratch, "yara-", ".err");
       try {
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(6, TimeUnit.HOURS)) {
-          p.destroyForcibly();
-          throw new HostException("Failed to run yara: no result after 6 hours");
-        }
-        if (p.exitValue() != 0) {
-          throw new HostException("Failed to run yara (exit " + p.exitValue() + "): " + Files.readString(err, StandardCharsets.UTF_8).strip());
-        }
+        ProcessRunner.of(cmd).stdoutTo(out).timeout(Duration.ofHours(6)).debianPackage("yara").check();
         return parse(Files.readAllLines(out, StandardCharsets.UTF_8), target.toString());
       } finally {
         Files.deleteIfExists(out);
-        Files.deleteIfExists(err);
       }
     } catch (IOException e) {
-      throw new HostException("Failed to run yara (apt-get install yara): " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new HostException("Failed to run yara: interrupted", e);
+      throw new HostException("Failed to read yara's output: " + e.getMessage(), e);
     }
   }
 

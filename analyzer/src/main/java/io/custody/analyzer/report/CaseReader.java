@@ -1,13 +1,14 @@
 package io.custody.analyzer.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.custody.evidence.Json;
+import io.custody.evidence.Severity;
 import io.custody.evidence.ToolVersion;
 import io.custody.evidence.custody.ChainProblem;
 import io.custody.evidence.custody.ChainReport;
 import io.custody.evidence.custody.CustodyEntry;
 import io.custody.evidence.custody.CustodyLog;
 import io.custody.evidence.custody.CustodyObject;
-import io.custody.evidence.internal.Json;
 import io.custody.evidence.workspace.Case;
 import io.custody.evidence.workspace.CaseInfo;
 import io.custody.evidence.workspace.Item;
@@ -58,7 +59,7 @@ final class CaseReader {
         analyses.add(new ReportData.Analysis(i.id(), i.name(), null, i.hashes().sha256().hex(), i.size(), 0, Map.of(), null));
       }
     }
-    findings.sort(Comparator.comparingInt((ReportData.Finding f) -> Severity.rank(f.severity())).thenComparing(ReportData.Finding::source));
+    findings.sort(Comparator.comparing(ReportData.Finding::severity).thenComparing(ReportData.Finding::source));
     List<ReportData.Step> steps = new ArrayList<>();
     List<ReportData.LogEntry> log = new ArrayList<>();
     for (CustodyEntry e : entries) {
@@ -75,8 +76,8 @@ final class CaseReader {
     summary.put("analyses", (long) analyses.size());
     summary.put("containment_steps", (long) steps.size());
     summary.put("custody_entries", (long) entries.size());
-    for (String s : Severity.ORDER) {
-      summary.put("findings_" + s, findings.stream().filter(f -> s.equals(f.severity())).count());
+    for (Severity s : Severity.values()) {
+      summary.put("findings_" + s.label(), findings.stream().filter(f -> s == f.severity()).count());
     }
     CaseInfo info = kase.info();
     List<String> problems = chain.problems().stream().map(ChainProblem::detail).toList();
@@ -134,7 +135,7 @@ final class CaseReader {
 
   /** One finding of any analysis: the usual field names of Custody's kinds, else the common ones. */
   private static ReportData.Finding finding(JsonNode f, Item i, String source) {
-    String severity = Severity.normalise(first(f, "severity", "level", "priority"));
+    Severity severity = Severity.of(first(f, "severity", "level", "priority"));
     String rule = first(f, "rule_id", "rule", "title", "name", "type");
     JsonNode sigma = f.get("sigma");
     if (sigma != null && sigma.isObject()) {

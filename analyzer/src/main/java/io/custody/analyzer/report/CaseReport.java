@@ -2,8 +2,8 @@ package io.custody.analyzer.report;
 
 import io.custody.analyzer.AnalysisRun;
 import io.custody.evidence.HostException;
+import io.custody.evidence.Json;
 import io.custody.evidence.custody.CustodyObject;
-import io.custody.evidence.internal.Json;
 import io.custody.evidence.workspace.Case;
 import io.custody.evidence.workspace.Item;
 import java.io.IOException;

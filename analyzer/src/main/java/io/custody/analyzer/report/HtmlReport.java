@@ -1,5 +1,6 @@
 package io.custody.analyzer.report;
 
+import io.custody.evidence.Severity;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -108,7 +109,7 @@ final class HtmlReport {
     }
     h.append("<table><tr><th>severity</th><th>source</th><th>rule</th><th>where</th><th>time (UTC)</th><th>reason</th><th>evidence</th></tr>");
     for (var f : d.findings()) {
-      h.append("<tr><td><span class=\"sev ").append(esc(f.severity())).append("\">").append(esc(f.severity())).append("</span></td><td>")
+      h.append("<tr><td><span class=\"sev ").append(f.severity().label()).append("\">").append(f.severity().label()).append("</span></td><td>")
           .append(esc(f.source())).append(" <small>").append(esc(f.item())).append("</small></td><td>").append(esc(f.rule())).append("</td><td>")
           .append(esc(f.where())).append("</td><td>").append(esc(f.time())).append("</td><td>").append(esc(f.reason())).append("</td><td class=\"h\">")
           .append(esc(f.evidence())).append("</td></tr>");
@@ -124,7 +125,7 @@ final class HtmlReport {
       add(points, titles, e.time(), 0, "#" + e.seq() + " " + e.event() + " " + e.outcome());
     }
     for (var f : d.findings()) {
-      add(points, titles, f.time(), 1 + Math.min(Severity.rank(f.severity()), 4), f.severity() + " " + f.rule() + " " + (f.where() == null ? "" : f.where()));
+      add(points, titles, f.time(), 1 + f.severity().ordinal(), f.severity() + " " + f.rule() + " " + (f.where() == null ? "" : f.where()));
     }
     h.append("<h2>Timeline</h2>");
     if (points.isEmpty()) {

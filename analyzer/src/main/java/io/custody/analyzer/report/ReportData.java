@@ -3,6 +3,7 @@ package io.custody.analyzer.report;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.custody.evidence.Severity;
 import java.util.List;
 import java.util.Map;
 
@@ -61,7 +62,7 @@ public record ReportData(
 
   /** A finding from any analysis, in one shape. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Finding(@JsonProperty("source") String source, @JsonProperty("item") String item, @JsonProperty("severity") String severity,
+  public record Finding(@JsonProperty("source") String source, @JsonProperty("item") String item, @JsonProperty("severity") Severity severity,
       @JsonProperty("rule") String rule, @JsonProperty("where") String where, @JsonProperty("time_utc") String time,
       @JsonProperty("reason") String reason, @JsonProperty("evidence") String evidence) {}
 

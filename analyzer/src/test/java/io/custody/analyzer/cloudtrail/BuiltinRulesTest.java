@@ -2,6 +2,7 @@ package io.custody.analyzer.cloudtrail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.custody.evidence.Severity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -61,6 +62,6 @@ class BuiltinRulesTest {
     assertThat(flagged).noneMatch(s -> s.endsWith(" gd-enable") || s.endsWith(" perm-acct") || s.endsWith(" snap-private")
         || s.endsWith(" sg-narrow") || s.endsWith(" run-home") || s.endsWith(" login-mfa") || s.contains("noise-"));
     assertThat(r.findings().stream().filter(x -> x.ruleId().equals("iam-access-key-created")).findFirst().orElseThrow().severity())
-        .as("a key for one's own user is high, not critical").isEqualTo("high");
+        .as("a key for one's own user is high, not critical").isEqualTo(Severity.HIGH);
   }
 }

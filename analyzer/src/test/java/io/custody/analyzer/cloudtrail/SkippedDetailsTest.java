@@ -2,7 +2,7 @@ package io.custody.analyzer.cloudtrail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.custody.evidence.internal.Json;
+import io.custody.evidence.Json;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;

@@ -3,7 +3,7 @@ package io.custody.analyzer.cloudtrail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.custody.evidence.internal.Json;
+import io.custody.evidence.Json;
 import io.custody.evidence.testing.Corpus;
 import java.nio.file.Files;
 import java.nio.file.Path;

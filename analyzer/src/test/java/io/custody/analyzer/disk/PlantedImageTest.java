@@ -3,6 +3,7 @@ package io.custody.analyzer.disk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.custody.analyzer.testing.Cases;
+import io.custody.evidence.Severity;
 import io.custody.evidence.Sha256;
 import io.custody.evidence.custody.CustodyEntry;
 import io.custody.evidence.custody.Outcome;
@@ -185,7 +186,7 @@ class PlantedImageTest {
     assertThat(web.sha256()).isEqualTo(Sha256.digest(Files.readAllBytes(root.resolve("var/www/html/wp-content/uploads/x.php"))));
     assertThat(web.excerpt()).contains("eval($_POST");
     assertThat(web.reason()).isNotBlank();
-    assertThat(web.severity()).isEqualTo("critical");
+    assertThat(web.severity()).isEqualTo(Severity.CRITICAL);
   }
 
   @Test

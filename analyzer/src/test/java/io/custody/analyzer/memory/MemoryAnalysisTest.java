@@ -4,15 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.custody.evidence.IntegrityException;
+import io.custody.evidence.Severity;
 import io.custody.evidence.custody.CustodyEntry;
 import io.custody.evidence.custody.Outcome;
 import io.custody.evidence.hash.ProgressListener;
+import io.custody.evidence.segment.Compression;
 import io.custody.evidence.workspace.Case;
 import io.custody.evidence.workspace.CaseStore;
 import io.custody.evidence.workspace.Item;
 import io.custody.evidence.workspace.ItemSpec;
 import io.custody.evidence.workspace.ItemType;
-import io.custody.evidence.segment.Compression;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -94,14 +95,14 @@ class MemoryAnalysisTest {
     // the shared finding shape the case report lists: one per matched rule, where it first matched
     assertThat(r.findings()).singleElement().satisfies(f -> {
       assertThat(f.ruleId()).isEqualTo("yara:miner_xmrig");
-      assertThat(f.severity()).isEqualTo("high");
+      assertThat(f.severity()).isEqualTo(Severity.HIGH);
       assertThat(f.address()).isEqualTo("physical 0x5009");
       assertThat(f.reason()).contains("matched 2 string(s)");
     });
     Item report = kase.item(r.analysisItem(), ItemType.ANALYSIS);
     String json = Files.readString(kase.dir().resolve(report.dir()).resolve("memory-analysis.json"));
     assertThat(json).contains("miner_xmrig", BANNER);
-    var doc = io.custody.evidence.internal.Json.mapper().readTree(json);
+    var doc = io.custody.evidence.Json.mapper().readTree(json);
     assertThat(doc.get("kind").asText()).isEqualTo("custody.memory-analysis");
     assertThat(doc.get("findings").get(0).get("rule_id").asText()).isEqualTo("yara:miner_xmrig");
     List<CustodyEntry> log = kase.log().verify().entries();

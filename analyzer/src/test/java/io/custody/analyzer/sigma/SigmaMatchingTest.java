@@ -3,7 +3,7 @@ package io.custody.analyzer.sigma;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.custody.evidence.internal.Json;
+import io.custody.evidence.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

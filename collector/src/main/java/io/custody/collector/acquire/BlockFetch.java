@@ -1,10 +1,10 @@
 package io.custody.collector.acquire;
 
 import io.custody.collector.acquire.OrderedBlocks.Obtained;
-import io.custody.collector.aws.EbsDirectGateway;
 import io.custody.collector.aws.EbsDirectGateway.Block;
 import io.custody.collector.aws.EbsDirectGateway.BlockData;
-import io.custody.collector.ids.SnapshotId;
+import io.custody.collector.aws.EbsDirectGateway;
+import io.custody.evidence.ids.SnapshotId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;

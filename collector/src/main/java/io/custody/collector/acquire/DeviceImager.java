@@ -1,13 +1,15 @@
 package io.custody.collector.acquire;
 
-import io.custody.collector.host.BlockDevice;
+import io.custody.analyzer.mount.BlockDevice;
 import io.custody.evidence.HostException;
 import io.custody.evidence.custody.Outcome;
 import io.custody.evidence.hash.HashResult;
 import io.custody.evidence.hash.ProgressListener;
 import io.custody.evidence.workspace.Case;
 import io.custody.evidence.workspace.Item;
+import io.custody.evidence.workspace.ItemType;
 import io.custody.evidence.workspace.PendingItem;
+import io.custody.evidence.workspace.StorageOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,7 +34,7 @@ public final class DeviceImager {
   private DeviceImager() {}
 
   /** Opens the device (read-only in the kernel first when it is a block device) and images it. */
-  public static Result image(Case kase, Path device, String sourceId, String origin, ImageOptions options, ProgressListener progress) {
+  public static Result image(Case kase, Path device, String sourceId, String origin, StorageOptions options, ProgressListener progress) {
     long size;
     try {
       if (Files.isRegularFile(device)) {
@@ -52,14 +54,14 @@ public final class DeviceImager {
   }
 
   /** Images any source: the seam tests use for failing sectors. */
-  static Result image(Case kase, ReadSource src, String sourceId, String origin, ImageOptions options, ProgressListener progress) {
+  static Result image(Case kase, ReadSource src, String sourceId, String origin, StorageOptions options, ProgressListener progress) {
     return image(kase, src, sourceId, origin, options, progress, java.util.Map.of());
   }
 
   /** Images a source and adds side files (e.g. AWS's block checksums) to the item. */
-  static Result image(Case kase, ReadSource src, String sourceId, String origin, ImageOptions options, ProgressListener progress,
+  static Result image(Case kase, ReadSource src, String sourceId, String origin, StorageOptions options, ProgressListener progress,
       java.util.Map<String, byte[]> sideFiles) {
-    try (PendingItem pending = kase.begin(options.spec(sourceId, origin))) {
+    try (PendingItem pending = kase.begin(options.spec(ItemType.DISK, sourceId, "image.raw", origin))) {
       SectorReader reader = new SectorReader(src);
       HashResult r;
       try {

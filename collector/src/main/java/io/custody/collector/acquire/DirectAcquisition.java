@@ -1,10 +1,9 @@
 package io.custody.collector.acquire;
 
 import io.custody.collector.aws.AwsSession;
-import io.custody.collector.aws.EbsDirectGateway;
 import io.custody.collector.aws.EbsDirectGateway.Block;
 import io.custody.collector.aws.EbsDirectGateway.SnapshotBlocks;
-import io.custody.collector.ids.SnapshotId;
+import io.custody.collector.aws.EbsDirectGateway;
 import io.custody.evidence.HostException;
 import io.custody.evidence.InvalidInputException;
 import io.custody.evidence.PartialAcquisitionException;
@@ -14,8 +13,11 @@ import io.custody.evidence.custody.Event;
 import io.custody.evidence.custody.Outcome;
 import io.custody.evidence.hash.HashResult;
 import io.custody.evidence.hash.ProgressListener;
+import io.custody.evidence.ids.SnapshotId;
 import io.custody.evidence.workspace.Case;
+import io.custody.evidence.workspace.ItemType;
 import io.custody.evidence.workspace.PendingItem;
+import io.custody.evidence.workspace.StorageOptions;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.PrintStream;
@@ -101,7 +103,7 @@ public final class DirectAcquisition {
    * @throws PartialAcquisitionException when blocks could not be verified (listed by index; rerun to retry them)
    * @throws HostException when the working image or the item cannot be written
    */
-  public DeviceImager.Result acquire(SnapshotId snapshot, ImageOptions image, int concurrency) {
+  public DeviceImager.Result acquire(SnapshotId snapshot, StorageOptions image, int concurrency) {
     checkConcurrency(concurrency);
     CustodyEntry intent = kase.log().begin(Event.of("acquired").object(source(snapshot))
         .notes("reading snapshot " + snapshot + " through the EBS direct APIs (" + concurrency + " at a time)"));
@@ -127,7 +129,7 @@ public final class DirectAcquisition {
   }
 
   /** Fetches, verifies and images in one pass; the fetchers are stopped whatever happens. */
-  private DeviceImager.Result readInOnePass(Plan plan, WorkingImage work, ImageOptions image, int concurrency, CustodyEntry intent)
+  private DeviceImager.Result readInOnePass(Plan plan, WorkingImage work, StorageOptions image, int concurrency, CustodyEntry intent)
       throws IOException {
     ExecutorService pool = fetchers(concurrency);
     BlockFetch fetch = new BlockFetch(ebs, plan.snapshot(), plan.blockSize(), work, backoffMillis);
@@ -148,8 +150,8 @@ public final class DirectAcquisition {
   }
 
   /** The item, or empty when a block that could not be verified stopped the stream (the item is then closed as failed). */
-  private Optional<DeviceImager.Result> imageWhileFetching(Plan plan, OrderedBlocks blocks, WorkingImage work, ImageOptions image) {
-    try (PendingItem pending = kase.begin(image.spec(plan.snapshot().value(), plan.origin()))) {
+  private Optional<DeviceImager.Result> imageWhileFetching(Plan plan, OrderedBlocks blocks, WorkingImage work, StorageOptions image) {
+    try (PendingItem pending = kase.begin(image.spec(ItemType.DISK, plan.snapshot().value(), "image.raw", plan.origin()))) {
       if (write(pending, blocks, plan) == null) {
         return Optional.empty();
       }

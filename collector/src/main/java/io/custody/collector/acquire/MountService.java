@@ -1,13 +1,13 @@
 package io.custody.collector.acquire;
 
-import com.github.luben.zstd.ZstdInputStream;
+import io.custody.analyzer.disk.RawImage;
+import io.custody.analyzer.mount.Mounter;
 import io.custody.collector.aws.Ec2Gateway;
-import io.custody.collector.host.Mounter;
-import io.custody.collector.ids.VolumeId;
 import io.custody.collector.record.ChangeRecorder;
 import io.custody.evidence.HostException;
 import io.custody.evidence.IntegrityException;
 import io.custody.evidence.InvalidInputException;
+import io.custody.evidence.Json;
 import io.custody.evidence.Sha256;
 import io.custody.evidence.custody.CustodyEntry;
 import io.custody.evidence.custody.CustodyObject;
@@ -15,7 +15,8 @@ import io.custody.evidence.custody.Event;
 import io.custody.evidence.custody.Outcome;
 import io.custody.evidence.hash.HashingEngine;
 import io.custody.evidence.hash.ProgressListener;
-import io.custody.evidence.internal.Json;
+import io.custody.evidence.ids.InstanceId;
+import io.custody.evidence.ids.VolumeId;
 import io.custody.evidence.segment.Compression;
 import io.custody.evidence.segment.Segment;
 import io.custody.evidence.workspace.Case;
@@ -32,6 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * {@code custody mount} and {@code umount}: every filesystem of a disk item mounted read-only under
@@ -69,11 +71,16 @@ public final class MountService {
     }
   }
 
-  /** Mounts an item from a working copy rebuilt from its segments. */
+  /** Mounts an item from its stored image (or a working copy of it when it is compressed or split). */
   public MountState mountItem(Item item, Path at) {
     refuseIfMounted(item);
-    Path copy = workingCopy(item);
-    return mount(item, "working-copy", copy, item.size(), at, null, null, null, false);
+    RawImage image = workingCopy(item);
+    try {
+      return mount(item, image.temporary() ? "working-copy" : "stored", image.files().get(0), item.size(), at, null, null, null, false);
+    } catch (RuntimeException e) {
+      image.close();
+      throw e;
+    }
   }
 
   /** Mounts an item from the device it was acquired from (still attached). */
@@ -118,10 +125,10 @@ public final class MountService {
   /**
    * Unmounts, hashes the disk again, cleans up (working copy; volume unless kept).
    *
-   * @param ec2 for a mounted attached volume, to detach and delete it; may be null otherwise
+   * @param ec2 EC2 in a region, asked for only when an attached volume is to be detached and deleted
    * @throws IntegrityException when the disk's hash changed (after recording it)
    */
-  public Unmounted unmount(Item item, Ec2Gateway ec2) {
+  public Unmounted unmount(Item item, Function<String, Ec2Gateway> ec2) {
     MountState state = state(item).orElseThrow(() -> new InvalidInputException("Failed to unmount '" + item.id() + "': it is not mounted"));
     CustodyEntry intent = kase.log().begin(Event.of("unmounted").object(CustodyObject.item(item.id(), item.hashes().sha256()))
         .notes("unmounting " + item.id() + " and hashing " + state.kind() + " " + state.source() + " again"));
@@ -135,14 +142,10 @@ public final class MountService {
     }
     boolean same = after.equals(state.expectedSha256());
     if (state.kind().equals("working-copy")) {
-      try {
-        Files.deleteIfExists(Path.of(state.source()));
-      } catch (IOException e) {
-        problems.add("remove working copy " + state.source() + ": " + e.getMessage());
-      }
+      problems.addAll(removeWorkingCopy(Path.of(state.source())));
     } else if (state.volumeId() != null && !state.keepVolume()) {
       problems.addAll(releaseVolume(new VolumeId(state.volumeId()),
-          state.instanceId() == null ? null : new io.custody.collector.ids.InstanceId(state.instanceId()), state.region(), ec2));
+          state.instanceId() == null ? null : new InstanceId(state.instanceId()), state.region(), ec2.apply(state.region())));
     }
     try {
       Files.deleteIfExists(stateFile(item.id()));
@@ -159,8 +162,19 @@ public final class MountService {
     return new Unmounted(after, true, problems);
   }
 
+  /** Deletes a working copy and its folder; says what could not be deleted. */
+  private static List<String> removeWorkingCopy(Path copy) {
+    try {
+      Files.deleteIfExists(copy);
+      Files.deleteIfExists(copy.getParent());
+      return List.of();
+    } catch (IOException e) {
+      return List.of("remove working copy " + copy + ": " + e.getMessage());
+    }
+  }
+
   /** Detaches and deletes a volume, saying (and recording) what could not be done. */
-  List<String> releaseVolume(VolumeId volume, io.custody.collector.ids.InstanceId instance, String region, Ec2Gateway ec2) {
+  List<String> releaseVolume(VolumeId volume, InstanceId instance, String region, Ec2Gateway ec2) {
     List<String> problems = new ArrayList<>();
     if (ec2 == null) {
       problems.add("volume " + volume + " left attached: no AWS access given");
@@ -184,61 +198,14 @@ public final class MountService {
   }
 
   /**
-   * Rebuilds the raw image from the stored segments into {@code <case>/work/<item>/image.raw}
-   * (sparse where zero), checks its SHA-256 against the item's, makes it read-only.
+   * The item's raw image as one file a loop device can use: the stored file itself when the item is
+   * one uncompressed segment, else a sparse copy in the case's scratch folder (never sealed); either
+   * way its SHA-256 is checked against the item's before anything mounts it.
    */
-  Path workingCopy(Item item) {
+  private RawImage workingCopy(Item item) {
     if (!item.type().folder().equals("disk")) {
       throw new InvalidInputException("Failed to mount '" + item.id() + "': it is a " + item.type().label() + " item, not a disk");
     }
-    Path dir = kase.dir().resolve("work").resolve(item.id());
-    Path copy = dir.resolve("image.raw");
-    try {
-      Files.createDirectories(dir);
-      Files.deleteIfExists(copy);
-      var session = HashingEngine.sha256().open(null, item.size(), progress);
-      try (session; FileChannel out = FileChannel.open(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        byte[] buf = new byte[1 << 20];
-        long pos = 0;
-        for (Segment s : item.segments()) {
-          Path stored = kase.dir().resolve(item.dir()).resolve(s.file());
-          try (InputStream raw = Files.newInputStream(stored); InputStream in = item.compression() == Compression.ZSTD ? new ZstdInputStream(raw) : raw) {
-            int n;
-            while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
-              session.update(buf, 0, n);
-              if (!zero(buf, n)) {
-                ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
-                while (b.hasRemaining()) {
-                  out.write(b, pos + b.position());
-                }
-              }
-              pos += n;
-            }
-          }
-        }
-        out.truncate(pos);
-        if (out.size() < pos) {
-          out.write(ByteBuffer.allocate(1), pos - 1); // a trailing hole still counts
-        }
-        Sha256 got = session.finish().hashes().sha256();
-        if (!got.equals(item.hashes().sha256())) {
-          throw new IntegrityException("Failed to rebuild '" + item.id() + "': the stored segments give SHA-256 " + got + ", recorded "
-              + item.hashes().sha256());
-        }
-      }
-      Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("r--------"));
-      return copy;
-    } catch (IOException e) {
-      throw new HostException("Failed to rebuild '" + item.id() + "' for mounting: " + e.getMessage(), e);
-    }
-  }
-
-  private static boolean zero(byte[] b, int n) {
-    for (int i = 0; i < n; i++) {
-      if (b[i] != 0) {
-        return false;
-      }
-    }
-    return true;
+    return RawImage.open(kase, item, kase.dir().resolve(RawImage.SCRATCH), progress, true);
   }
 }

@@ -2,7 +2,7 @@ package io.custody.collector.acquire;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.custody.collector.host.Mounter;
+import io.custody.analyzer.mount.Mounter;
 import io.custody.evidence.Sha256;
 
 /**

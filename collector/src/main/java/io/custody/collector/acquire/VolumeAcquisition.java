@@ -6,13 +6,14 @@ import io.custody.collector.aws.Ec2Gateway;
 import io.custody.collector.aws.InstanceInfo;
 import io.custody.collector.host.DeviceFinder;
 import io.custody.collector.host.Imds;
-import io.custody.collector.ids.InstanceId;
-import io.custody.collector.ids.SnapshotId;
-import io.custody.collector.ids.VolumeId;
 import io.custody.collector.record.ChangeRecorder;
 import io.custody.evidence.InvalidInputException;
 import io.custody.evidence.hash.ProgressListener;
+import io.custody.evidence.ids.InstanceId;
+import io.custody.evidence.ids.SnapshotId;
+import io.custody.evidence.ids.VolumeId;
 import io.custody.evidence.workspace.Case;
+import io.custody.evidence.workspace.StorageOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +37,7 @@ public final class VolumeAcquisition {
    * @param workstation the workstation's instance id, or null to ask instance metadata
    * @param mountAt where to mount, or null for the case's mount folder (with mount)
    */
-  public record Options(ImageOptions image, String kmsKeyArn, String availabilityZone, InstanceId workstation, boolean keepVolume,
+  public record Options(StorageOptions image, String kmsKeyArn, String availabilityZone, InstanceId workstation, boolean keepVolume,
       boolean mount, Path mountAt, Duration deviceTimeout) {}
 
   /** What was acquired, and what is left (mounted, or not cleaned up). */

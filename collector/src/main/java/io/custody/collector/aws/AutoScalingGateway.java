@@ -1,6 +1,6 @@
 package io.custody.collector.aws;
 
-import io.custody.collector.ids.InstanceId;
+import io.custody.evidence.ids.InstanceId;
 import java.util.Optional;
 
 /** EC2 Auto Scaling. The API has no DryRun: with {@code dryRun} nothing is called and the change is planned. */

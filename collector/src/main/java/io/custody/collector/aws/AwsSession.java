@@ -1,8 +1,9 @@
 package io.custody.collector.aws;
 
 /**
- * The gateways of one run, all sharing one configuration (region, profile, endpoint) and one HTTP
- * client. Close it at the end of the run.
+ * The gateways of one run, one per AWS service, all sharing one configuration (region, profile,
+ * endpoint, credentials, adaptive retries) and one HTTP client. Close it at the end of the run.
+ * This package is the only one that imports the AWS SDK.
  */
 public interface AwsSession extends AutoCloseable {
 
@@ -21,6 +22,8 @@ public interface AwsSession extends AutoCloseable {
 
   S3Gateway s3();
 
+  SsmGateway ssm();
+
   StsGateway sts();
 
   SweepGateway sweep(String region);
@@ -30,8 +33,8 @@ public interface AwsSession extends AutoCloseable {
   @Override
   void close();
 
-  /** Opens a session over the AWS SDK. */
+  /** Opens a session over the AWS SDK, with the region resolved from the process environment. */
   static AwsSession open(AwsConfig config) {
-    return new SdkAwsSession(config);
+    return new SdkAwsSession(config, System.getenv());
   }
 }

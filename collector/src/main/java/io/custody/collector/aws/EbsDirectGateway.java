@@ -1,6 +1,6 @@
 package io.custody.collector.aws;
 
-import io.custody.collector.ids.SnapshotId;
+import io.custody.evidence.ids.SnapshotId;
 import java.util.List;
 
 /**

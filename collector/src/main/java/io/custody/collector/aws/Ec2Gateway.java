@@ -1,12 +1,12 @@
 package io.custody.collector.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.custody.collector.ids.InstanceId;
-import io.custody.collector.ids.NetworkInterfaceId;
-import io.custody.collector.ids.SecurityGroupId;
-import io.custody.collector.ids.SnapshotId;
-import io.custody.collector.ids.VolumeId;
-import io.custody.collector.ids.VpcId;
+import io.custody.evidence.ids.InstanceId;
+import io.custody.evidence.ids.NetworkInterfaceId;
+import io.custody.evidence.ids.SecurityGroupId;
+import io.custody.evidence.ids.SnapshotId;
+import io.custody.evidence.ids.VolumeId;
+import io.custody.evidence.ids.VpcId;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +17,7 @@ import java.util.Optional;
  * every change returns a {@link Change} with AWS's request id and takes {@code dryRun}, which uses
  * EC2's DryRun: nothing changes, and a refusal shows as an exception.
  *
- * @throws io.custody.evidence.InvalidInputException from any method, for an unknown id
- * @throws io.custody.evidence.AwsOperationException from any method, when AWS refuses
+ * @throws io.custody.evidence.AwsOperationException from any method, when AWS refuses (an unknown id too)
  */
 public interface Ec2Gateway {
 
@@ -101,6 +100,12 @@ public interface Ec2Gateway {
   /** The volume's state (creating, available, in-use, deleting, deleted), or empty when it does not exist. */
   Optional<String> volumeState(VolumeId volume);
 
+  /**
+   * The RAM of an instance, from its instance type (DescribeInstances, DescribeInstanceTypes): what
+   * memory capture plans its upload for.
+   */
+  InstanceMemory memory(InstanceId id);
+
   /** The regions enabled for the account. */
   List<String> enabledRegions();
 
@@ -128,6 +133,13 @@ public interface Ec2Gateway {
 
   /** An EBS snapshot. */
   record SnapshotInfo(SnapshotId id, VolumeId volume, String state, Map<String, String> tags) {}
+
+  /** @param mib the instance type's memory in MiB */
+  record InstanceMemory(InstanceId instance, String instanceType, long mib) {
+    public long bytes() {
+      return mib << 20;
+    }
+  }
 
   /** A profile association. */
   record ProfileAssociation(String associationId, String profileArn) {}

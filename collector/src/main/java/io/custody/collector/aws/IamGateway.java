@@ -1,7 +1,7 @@
 package io.custody.collector.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.custody.collector.ids.AccessKeyId;
+import io.custody.evidence.ids.AccessKeyId;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

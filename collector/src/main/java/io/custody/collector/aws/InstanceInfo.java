@@ -1,11 +1,11 @@
 package io.custody.collector.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.custody.collector.ids.InstanceId;
-import io.custody.collector.ids.NetworkInterfaceId;
-import io.custody.collector.ids.SecurityGroupId;
-import io.custody.collector.ids.VolumeId;
-import io.custody.collector.ids.VpcId;
+import io.custody.evidence.ids.InstanceId;
+import io.custody.evidence.ids.NetworkInterfaceId;
+import io.custody.evidence.ids.SecurityGroupId;
+import io.custody.evidence.ids.VolumeId;
+import io.custody.evidence.ids.VpcId;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.custody.collector.aws;
 
-import io.custody.collector.ids.InstanceId;
+import io.custody.evidence.ids.InstanceId;
 import java.util.List;
 
 /** Classic and v2 (application, network) load balancers. No DryRun in these APIs: dryRun plans only. */

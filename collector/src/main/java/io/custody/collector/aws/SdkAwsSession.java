@@ -1,6 +1,5 @@
 package io.custody.collector.aws;
 
-import io.custody.evidence.InvalidInputException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,10 +11,11 @@ import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -24,11 +24,15 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * Builds the SDK clients once per run: the endpoint override applies to every service (path-style
- * S3 then), adaptive retries (client-side rate limiting when AWS throttles), one Apache HTTP client.
+ * S3 then), adaptive retries (client-side rate limiting when AWS throttles), one Apache HTTP client,
+ * one credentials provider ({@code --profile}, else the default chain).
  */
 final class SdkAwsSession implements AwsSession {
 
@@ -43,27 +47,18 @@ final class SdkAwsSession implements AwsSession {
   private LoadBalancingGateway loadBalancing;
   private IamGateway iam;
   private S3Gateway s3;
+  private SsmGateway ssm;
   private StsGateway sts;
   private EbsDirectGateway ebs;
 
-  SdkAwsSession(AwsConfig config) {
+  SdkAwsSession(AwsConfig config, Map<String, String> env) {
     this.config = config;
-    this.region = resolveRegion(config);
-    this.http = ApacheHttpClient.builder().connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofSeconds(60)).build();
+    this.region = config.resolveRegion(env);
+    this.http = ApacheHttpClient.builder().maxConnections(64).connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofSeconds(60))
+        .build();
     this.credentials = config.profile() != null
         ? ProfileCredentialsProvider.builder().profileName(config.profile()).build()
         : DefaultCredentialsProvider.builder().build();
-  }
-
-  private static String resolveRegion(AwsConfig config) {
-    if (config.region() != null) {
-      return config.region();
-    }
-    try {
-      return new DefaultAwsRegionProviderChain().getRegion().id();
-    } catch (RuntimeException e) {
-      throw new InvalidInputException("Failed to find the AWS region: give --region or set AWS_REGION");
-    }
   }
 
   @Override
@@ -113,12 +108,33 @@ final class SdkAwsSession implements AwsSession {
   @Override
   public synchronized S3Gateway s3() {
     if (s3 == null) {
+      boolean emulated = config.endpoint() != null;
       // Trail buckets often live in another region (a central logging account): follow S3's redirect
       // there rather than fail. An emulator or VPC endpoint answers for every region itself.
-      s3 = new SdkS3Gateway(build(S3Client.builder().forcePathStyle(config.endpoint() != null).crossRegionAccessEnabled(config.endpoint() == null),
-          region));
+      // Checksums only where S3 requires them: a multipart upload started with a checksum algorithm
+      // would demand one with every part, which the evidence host's curl cannot send.
+      S3Client client = build(S3Client.builder().forcePathStyle(emulated).crossRegionAccessEnabled(!emulated)
+          .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+          .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED), region);
+      S3Presigner.Builder p = S3Presigner.builder().region(Region.of(region)).credentialsProvider(credentials);
+      if (emulated) {
+        p.endpointOverride(config.endpoint()).serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build());
+      }
+      S3Presigner presigner = p.build();
+      synchronized (clients) {
+        clients.add(presigner);
+      }
+      s3 = new SdkS3Gateway(client, presigner);
     }
     return s3;
+  }
+
+  @Override
+  public synchronized SsmGateway ssm() {
+    if (ssm == null) {
+      ssm = new SdkSsmGateway(build(SsmClient.builder(), region));
+    }
+    return ssm;
   }
 
   @Override

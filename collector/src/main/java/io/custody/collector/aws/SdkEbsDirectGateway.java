@@ -1,6 +1,6 @@
 package io.custody.collector.aws;
 
-import io.custody.collector.ids.SnapshotId;
+import io.custody.evidence.ids.SnapshotId;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;

@@ -4,14 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.custody.collector.ids.InstanceId;
-import io.custody.collector.ids.NetworkInterfaceId;
-import io.custody.collector.ids.SecurityGroupId;
-import io.custody.collector.ids.SnapshotId;
-import io.custody.collector.ids.VolumeId;
-import io.custody.collector.ids.VpcId;
 import io.custody.evidence.AwsOperationException;
-import io.custody.evidence.InvalidInputException;
+import io.custody.evidence.ids.InstanceId;
+import io.custody.evidence.ids.NetworkInterfaceId;
+import io.custody.evidence.ids.SecurityGroupId;
+import io.custody.evidence.ids.SnapshotId;
+import io.custody.evidence.ids.VolumeId;
+import io.custody.evidence.ids.VpcId;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,7 +63,7 @@ final class SdkEc2Gateway implements Ec2Gateway {
   public InstanceInfo describeInstance(InstanceId id) {
     var resp = Calls.call("describe", "instance '" + id + "' in " + region, () -> ec2.describeInstances(r -> r.instanceIds(id.value())));
     Instance i = resp.reservations().stream().flatMap(r -> r.instances().stream()).findFirst()
-        .orElseThrow(() -> new InvalidInputException("Failed to find instance '" + id + "' in " + region + " (wrong region? use --region)"));
+        .orElseThrow(() -> new AwsOperationException("Failed to find instance '" + id + "' in " + region + " (wrong region? use --region)"));
     List<InstanceInfo.Eni> enis = i.networkInterfaces().stream()
         .map(n -> new InstanceInfo.Eni(new NetworkInterfaceId(n.networkInterfaceId()),
             n.groups().stream().map(g -> new SecurityGroupId(g.groupId())).toList()))
@@ -269,7 +268,7 @@ final class SdkEc2Gateway implements Ec2Gateway {
   public SnapshotDetails describeSnapshot(SnapshotId id) {
     var resp = Calls.call("describe", "snapshot '" + id + "' in " + region, () -> ec2.describeSnapshots(r -> r.snapshotIds(id.value())));
     Snapshot s = resp.snapshots().stream().findFirst()
-        .orElseThrow(() -> new InvalidInputException("Failed to find snapshot '" + id + "' in " + region + " (wrong region? use --region)"));
+        .orElseThrow(() -> new AwsOperationException("Failed to find snapshot '" + id + "' in " + region + " (wrong region? use --region)"));
     return new SnapshotDetails(id, s.volumeId() == null || s.volumeId().equals("vol-ffffffff") ? null : new VolumeId(s.volumeId()),
         s.volumeSize() == null ? 0 : s.volumeSize(), Boolean.TRUE.equals(s.encrypted()), s.kmsKeyId(), s.stateAsString(), s.ownerId(), SdkJson.of(resp));
   }
@@ -322,13 +321,28 @@ final class SdkEc2Gateway implements Ec2Gateway {
   @Override
   public Optional<String> volumeState(VolumeId volume) {
     try {
-      return ec2.describeVolumes(r -> r.volumeIds(volume.value())).volumes().stream().map(v -> v.stateAsString()).findFirst();
-    } catch (AwsServiceException e) {
-      if (e.awsErrorDetails() != null && e.awsErrorDetails().errorCode().startsWith("InvalidVolume.NotFound")) {
+      return Calls.call("describe", "volume '" + volume + "'", () -> ec2.describeVolumes(r -> r.volumeIds(volume.value()))).volumes().stream()
+          .map(v -> v.stateAsString()).findFirst();
+    } catch (AwsOperationException e) {
+      if ("InvalidVolume.NotFound".equals(e.errorCode())) {
         return Optional.empty();
       }
-      throw Calls.translate("describe", "volume '" + volume + "'", e);
+      throw e;
     }
+  }
+
+  @Override
+  public InstanceMemory memory(InstanceId id) {
+    String type = Calls.call("describe", "instance '" + id + "' in " + region, () -> ec2.describeInstances(r -> r.instanceIds(id.value())))
+        .reservations().stream().flatMap(r -> r.instances().stream()).map(Instance::instanceTypeAsString).findFirst()
+        .orElseThrow(() -> new AwsOperationException("Failed to describe instance '" + id + "' in " + region + ": not found (wrong region? use --region)"));
+    var info = Calls.call("describe", "instance type '" + type + "'", () -> ec2.describeInstanceTypes(r -> r.instanceTypesWithStrings(type)))
+        .instanceTypes().stream().findFirst()
+        .orElseThrow(() -> new AwsOperationException("Failed to describe instance type '" + type + "': not found"));
+    if (info.memoryInfo() == null || info.memoryInfo().sizeInMiB() == null) {
+      throw new AwsOperationException("Failed to describe instance type '" + type + "': no memory size");
+    }
+    return new InstanceMemory(id, type, info.memoryInfo().sizeInMiB());
   }
 
   @Override
@@ -416,7 +430,7 @@ final class SdkEc2Gateway implements Ec2Gateway {
   private SecurityGroup group(SecurityGroupId id) {
     return Calls.call("describe", "security group '" + id + "'", () -> ec2.describeSecurityGroups(r -> r.groupIds(id.value())))
         .securityGroups().stream().findFirst()
-        .orElseThrow(() -> new InvalidInputException("Failed to find security group '" + id + "' in " + region));
+        .orElseThrow(() -> new AwsOperationException("Failed to find security group '" + id + "' in " + region));
   }
 
   /** Runs a change; with dryRun, expects EC2's DryRunOperation answer (nothing changed). */

@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.custody.collector.ids.AccessKeyId;
 import io.custody.evidence.AwsOperationException;
-import io.custody.evidence.InvalidInputException;
-import io.custody.evidence.internal.Json;
+import io.custody.evidence.Json;
+import io.custody.evidence.ids.AccessKeyId;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -52,7 +51,7 @@ final class SdkIamGateway implements IamGateway {
         }
       }
     }
-    throw new InvalidInputException("Failed to find access key '" + key + "': no user of this account has it");
+    throw new AwsOperationException("Failed to find access key '" + key + "': no user of this account has it");
   }
 
   @Override

@@ -8,23 +8,23 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Map;
+import software.amazon.awssdk.awscore.AwsResponse;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.SdkField;
 import software.amazon.awssdk.core.SdkPojo;
-import software.amazon.awssdk.awscore.AwsResponse;
 
 /**
  * Turns SDK responses into JSON with AWS's own member names (as the AWS CLI prints them), so that
  * what AWS answered is kept as evidence, whole, without a hand-written mapping per call.
  */
-public final class SdkJson {
+final class SdkJson {
 
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
   private SdkJson() {}
 
   /** Every member of an SDK object; a response also gets its request id under {@code ResponseMetadata}. */
-  public static JsonNode of(Object value) {
+  static JsonNode of(Object value) {
     if (value == null) {
       return F.nullNode();
     }

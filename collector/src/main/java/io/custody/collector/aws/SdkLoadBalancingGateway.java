@@ -1,6 +1,6 @@
 package io.custody.collector.aws;
 
-import io.custody.collector.ids.InstanceId;
+import io.custody.evidence.ids.InstanceId;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.elasticloadbalancing.ElasticLoadBalancingClient;

@@ -1,43 +1,36 @@
 package io.custody.collector.cli;
 
+import io.custody.collector.acquire.CaptureReport;
+import io.custody.collector.acquire.CaptureRequest;
+import io.custody.collector.acquire.MemoryCapture;
+import io.custody.collector.aws.AwsSession;
 import io.custody.evidence.ByteSize;
-import io.custody.evidence.InvalidInputException;
-import io.custody.evidence.internal.Json;
+import io.custody.evidence.cli.CliCommand;
+import io.custody.evidence.cli.Output;
+import io.custody.evidence.cli.TerminalProgress;
+import io.custody.evidence.ids.InstanceId;
 import io.custody.evidence.workspace.Case;
 import io.custody.lime.LimeFinding;
-import io.custody.lime.capture.CaptureReport;
-import io.custody.lime.capture.CaptureRequest;
-import io.custody.lime.capture.MemoryCapture;
 import io.custody.lime.capture.Transport;
-import io.custody.lime.ssm.AwsClients;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code custody acquire memory}: LiME over SSM Run Command, streamed through S3 into the case. */
 @Command(name = "memory", mixinStandardHelpOptions = true,
     description = {"Capture an instance's memory with LiME through SSM Run Command and S3 presigned multipart URLs into the case.",
         "The host needs no credentials and gets nothing on its disk. Exit 0 only when the host's and the workstation's SHA-256 agree",
-        "and every System RAM range is captured whole; 4 when the image is kept but incomplete, 1 when the hashes differ."})
-final class AcquireMemoryCommand implements Callable<Integer> {
+        "and every System RAM range is captured whole; 4 when the image is kept but incomplete, 1 when the hashes differ."},
+    footerHeading = "%nExample:%n",
+    footer = "  custody acquire memory --case IR-2026-001 --instance i-0123456789abcdef0 --bucket acme-forensic-capture")
+final class AcquireMemoryCommand extends CliCommand {
 
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,7})\\s*(s|m|h|d)?", Pattern.CASE_INSENSITIVE);
-
-  @Spec CommandSpec spec;
-  @Mixin HomeOption home;
+  @Mixin CaseOption kase;
   @Mixin AwsOptions aws;
-
-  @Option(names = "--case", required = true, paramLabel = "CASE", description = "The case that receives the memory item.")
-  String caseId;
 
   @Option(names = "--instance", required = true, paramLabel = "ID", description = "The instance (i-…), managed by SSM.")
   String instanceId;
@@ -48,8 +41,9 @@ final class AcquireMemoryCommand implements Callable<Integer> {
   @Option(names = "--part-size", paramLabel = "SIZE", description = "Bytes per upload part, held in the host's RAM twice (default 16M, grown for large instances).")
   String partSize;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", description = "Deadline for the host's result: 90s, 30m, 2h (default 1h).")
-  String timeout;
+  @Option(names = "--timeout", paramLabel = "DURATION", converter = Times.Span.class,
+      description = "Deadline for the host's result: 90s, 30m, 2h (default 1h).")
+  Duration timeout;
 
   @Option(names = "--port", paramLabel = "PORT", description = "LiME's loopback port on the host (default: random in 40000-59999).")
   Integer port;
@@ -62,72 +56,51 @@ final class AcquireMemoryCommand implements Callable<Integer> {
       "LiME (in RAM, with its own headers and compiler) instead of stopping. Changes the evidence host more: off by default."})
   boolean allowBuildOnHost;
 
-  @Option(names = "--poll", paramLabel = "DURATION", hidden = true, description = "How often to poll SSM and S3 (default 5s).")
-  String poll;
-
-  @Option(names = "--json", description = "Print the capture report as JSON.")
-  boolean json;
+  @Option(names = "--poll", paramLabel = "DURATION", converter = Times.Span.class, hidden = true,
+      description = "How often to poll SSM and S3 (default 5s).")
+  Duration poll;
 
   @Override
-  public Integer call() {
-    Case kase = home.load(caseId);
-    CaptureRequest req = CaptureRequest.of(instanceId, bucket);
+  protected Output run() {
+    CaptureRequest req = request();
+    Case c = kase.load();
+    CaptureReport r;
+    try (AwsSession session = aws.open(); TerminalProgress bar = TerminalProgress.start("Storing memory of " + instanceId, -1)) {
+      r = new MemoryCapture(session, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()), msg -> System.err.println("custody: " + msg))
+          .acquire(c, req, bar);
+    }
+    return Output.ok(r, out -> render(r, out));
+  }
+
+  private CaptureRequest request() {
+    CaptureRequest req = CaptureRequest.of(new InstanceId(instanceId), bucket).withAllowBuildOnHost(allowBuildOnHost);
     if (partSize != null) {
       req = req.withPartSize(ByteSize.parse(partSize));
     }
     if (timeout != null) {
-      req = req.withTimeout(duration(timeout, "--timeout"));
+      req = req.withTimeout(timeout);
     }
     if (poll != null) {
-      req = req.withPollInterval(duration(poll, "--poll"));
+      req = req.withPollInterval(poll);
     }
     if (port != null) {
       req = req.withPort(port);
     }
-    req = req.withAllowBuildOnHost(allowBuildOnHost);
-    if (compress != null) {
-      req = req.withTransport(Transport.parse(compress));
-    }
-    CaptureReport r;
-    try (AwsClients clients = AwsClients.create(aws.region(), aws.profile(), aws.endpoint());
-        Progress bar = Progress.start("Storing memory of " + instanceId, -1)) {
-      MemoryCapture capture = new MemoryCapture(clients.ssm(), clients.s3(), clients.ec2(), clients.region(), Clock.systemUTC(),
-          d -> Thread.sleep(d.toMillis()), msg -> System.err.println("custody: " + msg));
-      r = capture.acquire(kase, req, bar);
-    }
-    PrintWriter out = spec.commandLine().getOut();
-    if (json) {
-      out.print(Json.writeString(r));
-    } else {
-      out.println("item        " + r.itemId() + " (memory of " + r.instanceId() + ", " + r.instanceType() + ", " + r.memoryMib() + " MiB)");
-      out.println("kernel      " + r.kernelRelease());
-      out.println("bytes       " + r.bytes() + " (" + ByteSize.format(r.bytes()) + ") in " + r.parts() + " parts of " + ByteSize.format(r.partSize()));
-      out.println("sha256      " + r.workstationSha256() + (r.hashesMatch() ? " (equal to the host's, by " + r.hostHasher() + ")"
-          : " (host, by " + r.hostHasher() + ": " + r.hostSha256() + ")"));
-      out.println("lime        " + r.inspection().layout().rangeCount() + " ranges, " + (r.inspection().clean() ? "complete" : "findings:"));
-      for (LimeFinding f : r.inspection().findings()) {
-        out.println("  " + f);
-      }
-      out.println("s3          " + r.s3Uri());
-      out.printf(Locale.ROOT, "took        %.1f s (%.1f MiB/s)%n", r.seconds(), r.bytes() / 1048576.0 / Math.max(r.seconds(), 0.001));
-      r.notes().forEach(n -> out.println("note        " + n));
-    }
-    out.flush();
-    return 0;
+    return compress == null ? req : req.withTransport(Transport.parse(compress));
   }
 
-  static Duration duration(String text, String option) {
-    Matcher m = DURATION.matcher(text.trim());
-    if (!m.matches()) {
-      throw new InvalidInputException("Failed to parse " + option + " '" + text + "': expected e.g. 90s, 30m, 2h");
+  private static void render(CaptureReport r, PrintWriter out) {
+    out.println("item        " + r.itemId() + " (memory of " + r.instanceId() + ", " + r.instanceType() + ", " + r.memoryMib() + " MiB)");
+    out.println("kernel      " + r.kernelRelease());
+    out.println("bytes       " + r.bytes() + " (" + ByteSize.format(r.bytes()) + ") in " + r.parts() + " parts of " + ByteSize.format(r.partSize()));
+    out.println("sha256      " + r.workstationSha256() + (r.hashesMatch() ? " (equal to the host's, by " + r.hostHasher() + ")"
+        : " (host, by " + r.hostHasher() + ": " + r.hostSha256() + ")"));
+    out.println("lime        " + r.inspection().layout().rangeCount() + " ranges, " + (r.inspection().clean() ? "complete" : "findings:"));
+    for (LimeFinding f : r.inspection().findings()) {
+      out.println("  " + f);
     }
-    long n = Long.parseLong(m.group(1));
-    String unit = m.group(2) == null ? "s" : m.group(2).toLowerCase(Locale.ROOT);
-    return switch (unit) {
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      case "d" -> Duration.ofDays(n);
-      default -> Duration.ofSeconds(n);
-    };
+    out.println("s3          " + r.s3Uri());
+    out.printf(Locale.ROOT, "took        %.1f s (%.1f MiB/s)%n", r.seconds(), r.bytes() / 1048576.0 / Math.max(r.seconds(), 0.001));
+    r.notes().forEach(n -> out.println("note        " + n));
   }
 }

@@ -4,73 +4,59 @@ import io.custody.analyzer.disk.DiskAnalysis;
 import io.custody.analyzer.disk.DiskFinding;
 import io.custody.analyzer.disk.DiskReport;
 import io.custody.analyzer.disk.FileSystemReport;
+import io.custody.evidence.ExitCode;
 import io.custody.evidence.InvalidInputException;
-import io.custody.evidence.internal.Json;
-import io.custody.evidence.internal.Printable;
+import io.custody.evidence.Printable;
+import io.custody.evidence.cli.CliCommand;
+import io.custody.evidence.cli.Output;
+import io.custody.evidence.cli.TerminalProgress;
 import io.custody.evidence.workspace.Case;
 import io.custody.evidence.workspace.Item;
+import io.custody.evidence.workspace.ItemType;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code custody analyze disk}: timeline and persistence findings of a disk item. */
 @Command(name = "disk", mixinStandardHelpOptions = true,
     description = {"Timeline (TSK bodyfile per file system, mactime CSV) and persistence/compromise findings of a disk item.",
         "The stored image is verified against its recorded SHA-256 first; a compressed image is decompressed to a temporary sparse file "
-            + "outside the case and deleted afterwards. Outputs are added to the case as analysis items."},
-    footer = {"", "Exit codes: 0 no finding above low, 1 findings (medium or above), 2 usage, 5 host (TSK missing), 1 also when the image fails verification."})
-final class AnalyzeDiskCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-  @Mixin HomeOption home;
+            + "outside the case and deleted afterwards. Outputs are added to the case as analysis items.",
+        "Exit 1 when a finding is medium or above, or when the image fails verification; 5 when The Sleuth Kit is missing."},
+    footerHeading = "%nExample:%n", footer = "  custody analyze disk --case IR-2026-001 --item item-047 --since 2026-11-20")
+final class AnalyzeDiskCommand extends CliCommand {
 
-  @Option(names = "--case", required = true, paramLabel = "CASE")
-  String caseId;
+  @Mixin CaseOption kase;
 
   @Option(names = "--item", required = true, paramLabel = "ITEM_ID", description = "The disk item (its id or source id).")
   String item;
 
-  @Option(names = "--since", paramLabel = "TIME", converter = Times.class, description = "Start of the incident window (RFC 3339 or a date, UTC).")
+  @Option(names = "--since", paramLabel = "TIME", converter = Times.Point.class, description = "Start of the incident window: " + Times.ACCEPTED + ".")
   Instant since;
 
-  @Option(names = "--until", paramLabel = "TIME", converter = Times.class, description = "End of the incident window.")
+  @Option(names = "--until", paramLabel = "TIME", converter = Times.Point.class, description = "End of the incident window (same forms).")
   Instant until;
 
   @Option(names = "--work-dir", paramLabel = "DIR", description = "Where the temporary image and outputs go (default: the system's temp folder; never inside the case).")
   Path workDir;
 
-  @Option(names = "--json", description = "Print the analysis (disk-findings.json) on stdout.")
-  boolean json;
-
   @Override
-  public Integer call() {
+  protected Output run() {
     if (since != null && until != null && until.isBefore(since)) {
       throw new InvalidInputException("Failed to use the incident window: --until is before --since");
     }
-    Case kase = home.load(caseId);
-    Item disk = kase.item(item, io.custody.evidence.workspace.ItemType.DISK);
+    Case c = kase.load();
+    Item disk = c.item(item, ItemType.DISK);
     DiskAnalysis.Result r;
-    try (Progress bar = Progress.start("Verifying " + disk.id(), disk.size())) {
-      r = new DiskAnalysis(Clock.systemUTC()).since(since).until(until).workDir(workDir).progress(bar).run(kase, disk.id());
+    try (TerminalProgress bar = TerminalProgress.start("Verifying " + disk.id(), disk.size())) {
+      r = new DiskAnalysis(Clock.systemUTC()).since(since).until(until).workDir(workDir).progress(bar).run(c, disk.id());
     }
-    PrintWriter out = spec.commandLine().getOut();
-    if (json) {
-      out.print(Json.writeString(r.report()));
-    } else {
-      render(r, out);
-    }
-    out.flush();
-    return r.report().findings().stream().anyMatch(f -> rank(f.severity()) <= 2) ? 1 : 0;
-  }
-
-  private static int rank(String s) {
-    return java.util.List.of("critical", "high", "medium", "low", "info").indexOf(s);
+    boolean findings = r.report().findings().stream().anyMatch(f -> f.severity().actionable());
+    return new Output(r.report(), out -> render(r, out), findings ? ExitCode.FINDINGS : ExitCode.OK);
   }
 
   private static void render(DiskAnalysis.Result r, PrintWriter out) {
@@ -88,8 +74,6 @@ final class AnalyzeDiskCommand implements Callable<Integer> {
           f.excerpt() == null ? "" : "\n           > " + Printable.of(f.excerpt()));
     }
     d.notes().forEach(n -> out.println("note        " + Printable.of(n)));
-    for (Item i : r.outputs()) {
-      out.println("added       " + i.id() + " " + i.dir() + "/" + i.name() + " sha256 " + i.hashes().sha256());
-    }
+    r.outputs().forEach(i -> Texts.added(i, out));
   }
 }

@@ -1,35 +1,36 @@
 package io.custody.collector.cli;
 
+import io.custody.collector.aws.AwsConfig;
+import io.custody.collector.aws.AwsSession;
 import io.custody.evidence.InvalidInputException;
+import io.custody.evidence.Printable;
 import java.net.URI;
 import picocli.CommandLine.Option;
 
 /**
- * The AWS options of every AWS command, as the AWS CLI has them. Unset options fall back to the
- * default credential chain and region provider ({@code AWS_REGION}, {@code AWS_PROFILE}, config
- * files, instance metadata).
+ * The AWS options of every AWS command, as the AWS CLI has them. Unset options fall back to what the
+ * AWS CLI would use: {@code AWS_REGION}, {@code AWS_DEFAULT_REGION}, the profile's region; {@code
+ * AWS_PROFILE} and the default credential chain; AWS's endpoints.
  */
-public final class AwsOptions {
+final class AwsOptions {
 
-  @Option(names = "--region", paramLabel = "REGION", description = "AWS region (default: the SDK's region chain).")
+  @Option(names = "--region", paramLabel = "REGION",
+      description = "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's region).")
   String region;
 
-  @Option(names = "--profile", paramLabel = "NAME", description = "Named profile from ~/.aws (default: the default credential chain).")
+  @Option(names = "--profile", paramLabel = "NAME", description = "Named profile from ~/.aws (default: AWS_PROFILE, else the default credential chain).")
   String profile;
 
   @Option(names = "--endpoint-url", paramLabel = "URL", description = "Send every AWS call to this endpoint (an emulator, a VPC endpoint).")
   String endpointUrl;
 
-  public String region() {
-    return region;
-  }
-
-  public String profile() {
-    return profile;
+  /** Opens a session for the options (close it). */
+  AwsSession open() {
+    return AwsSession.open(new AwsConfig(region, profile, endpoint()));
   }
 
   /** The endpoint, or null. */
-  public URI endpoint() {
+  URI endpoint() {
     if (endpointUrl == null) {
       return null;
     }
@@ -40,7 +41,8 @@ public final class AwsOptions {
       }
       return u;
     } catch (IllegalArgumentException e) {
-      throw new InvalidInputException("Failed to use --endpoint-url '" + endpointUrl + "': " + e.getMessage());
+      throw new InvalidInputException("Failed to use --endpoint-url '" + Printable.of(endpointUrl.replaceAll("//[^/@]*@", "//***@"))
+          + "': " + e.getMessage() + " (expected e.g. https://ec2.eu-west-1.amazonaws.com)");
     }
   }
 }

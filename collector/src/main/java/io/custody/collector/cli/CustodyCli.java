@@ -2,13 +2,14 @@ package io.custody.collector.cli;
 
 import io.custody.evidence.ToolVersion;
 import io.custody.evidence.cli.ExitCodes;
+import io.custody.evidence.cli.TerminalProgress;
 import io.custody.evidence.cli.VerifyCommand;
 import io.custody.evidence.hash.WarmUp;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The {@code custody} command: parses, calls one service per command, renders, returns an exit code.
@@ -22,7 +23,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = CustodyCli.Version.class,
     description = "Forensic acquisition and analysis for AWS incident response.",
-    footer = {"", "Exit codes: 0 ok, 1 verification failed or findings, 2 usage, 3 AWS or permission, 4 partial acquisition, 5 host or OS, 70 internal."})
+    footerHeading = "%nExample:%n",
+    footer = "  custody case open --case IR-2026-001 --examiner 'Jane Doe'")
 public final class CustodyCli {
 
   /** The subcommands, in the order help lists them. */
@@ -34,8 +36,8 @@ public final class CustodyCli {
     COMMANDS.put("contain", ContainCommand::new);
     COMMANDS.put("sweep", SweepCommand::new);
     COMMANDS.put("acquire", AcquireCommand::new);
-    COMMANDS.put("mount", MountCommands.Mount::new);
-    COMMANDS.put("umount", MountCommands.Umount::new);
+    COMMANDS.put("mount", MountCommand::new);
+    COMMANDS.put("umount", UmountCommand::new);
     COMMANDS.put("lime", LimeCommand::new);
     COMMANDS.put("analyze", AnalyzeCommand::new);
     COMMANDS.put("report", ReportCommand::new);
@@ -44,9 +46,6 @@ public final class CustodyCli {
     COMMANDS.put("hash", HashCommand::new);
   }
 
-  /** Set by --no-progress on any command. */
-  static volatile boolean noProgress;
-
   private CustodyCli() {}
 
   @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Stack traces on errors.")
@@ -54,9 +53,10 @@ public final class CustodyCli {
     // read by ExitCodes from the parse result
   }
 
-  @CommandLine.Option(names = "--no-progress", scope = CommandLine.ScopeType.INHERIT, description = "No progress bars on stderr.")
+  @CommandLine.Option(names = "--no-progress", scope = CommandLine.ScopeType.INHERIT,
+      description = "No progress bars on stderr (there are none anyway when stderr is not a terminal).")
   void setNoProgress(boolean off) {
-    noProgress = off;
+    TerminalProgress.disable(off);
   }
 
   public static void main(String[] args) {
@@ -72,7 +72,6 @@ public final class CustodyCli {
   /** The command line with the subcommand {@code args} name, or with all of them. */
   public static CommandLine commandLine(String... args) {
     CommandLine cl = new CommandLine(new CustodyCli());
-    cl.setUsageHelpAutoWidth(true);
     String wanted = null;
     for (String a : args) {
       if (!a.startsWith("-")) {
@@ -85,6 +84,9 @@ public final class CustodyCli {
     } else {
       COMMANDS.forEach((name, make) -> cl.addSubcommand(name, make.get()));
     }
+    // settings apply to the subcommands present when they are made
+    cl.setUsageHelpAutoWidth(true);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
     return new ExitCodes("custody").install(cl);
   }
 

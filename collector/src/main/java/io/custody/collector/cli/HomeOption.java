@@ -1,6 +1,5 @@
 package io.custody.collector.cli;
 
-import io.custody.evidence.workspace.Case;
 import io.custody.evidence.workspace.CaseStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -14,9 +13,5 @@ final class HomeOption {
 
   CaseStore store() {
     return CaseStore.at(CaseStore.resolveHome(home), Clock.systemUTC());
-  }
-
-  Case load(String caseId) {
-    return store().load(caseId);
   }
 }

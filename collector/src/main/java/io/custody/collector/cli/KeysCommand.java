@@ -1,25 +1,25 @@
 package io.custody.collector.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.custody.evidence.cli.CliCommand;
+import io.custody.evidence.cli.Output;
 import io.custody.evidence.sign.ExaminerKeys;
 import io.custody.evidence.sign.KeyAlgorithm;
 import io.custody.evidence.sign.Pem;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code custody keys init}: a new examiner key and self-signed certificate. */
-@Command(name = "keys", description = "Examiner signing keys.", mixinStandardHelpOptions = true, subcommands = KeysCommand.Init.class)
+@Command(name = "keys", description = "Examiner signing keys.", mixinStandardHelpOptions = true, subcommands = KeysCommand.Init.class,
+    footerHeading = "%nExample:%n", footer = "  custody keys init --dir ~/.custody --subject 'CN=Jane Doe,O=ACME IR'")
 final class KeysCommand {
 
   @Command(name = "init", description = "Create DIR/examiner.key.pem (PKCS#8, mode 0600) and DIR/examiner.cert.pem (self-signed X.509).",
-      mixinStandardHelpOptions = true)
-  static final class Init implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
+      mixinStandardHelpOptions = true, footerHeading = "%nExample:%n",
+      footer = "  custody keys init --dir ~/.custody --subject 'CN=Jane Doe,O=ACME IR' --algorithm ec-p384")
+  static final class Init extends CliCommand {
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Where to write the key and certificate.")
     Path dir;
 
@@ -29,20 +29,26 @@ final class KeysCommand {
     @Option(names = "--algorithm", paramLabel = "ALG", defaultValue = "ec-p256", description = "ec-p256 (default), ec-p384 or rsa-pss-3072.")
     String algorithm;
 
-    @Option(names = "--days", defaultValue = "" + ExaminerKeys.DEFAULT_DAYS, description = "Certificate validity in days (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--days", paramLabel = "DAYS", defaultValue = "" + ExaminerKeys.DEFAULT_DAYS,
+        description = "Certificate validity in days (default: ${DEFAULT-VALUE}).")
     int days;
 
+    /** What {@code --json} prints. */
+    record Created(@JsonProperty("key") String key, @JsonProperty("certificate") String certificate, @JsonProperty("subject") String subject,
+        @JsonProperty("sha256") String sha256, @JsonProperty("valid_until") String validUntil) {}
+
     @Override
-    public Integer call() {
+    protected Output run() {
       ExaminerKeys.Created c = ExaminerKeys.init(dir, subject, KeyAlgorithm.parse(algorithm), days, Clock.systemUTC());
-      var out = spec.commandLine().getOut();
-      out.println("key          " + c.key());
-      out.println("certificate  " + c.certificate());
-      out.println("subject      " + Pem.subject(c.cert()));
-      out.println("sha256       " + Pem.fingerprint(c.cert()));
-      out.println("valid until  " + c.cert().getNotAfter().toInstant());
-      out.flush();
-      return 0;
+      Created r = new Created(c.key().toString(), c.certificate().toString(), Pem.subject(c.cert()), Pem.fingerprint(c.cert()),
+          c.cert().getNotAfter().toInstant().toString());
+      return Output.ok(r, out -> {
+        out.println("key          " + r.key());
+        out.println("certificate  " + r.certificate());
+        out.println("subject      " + r.subject());
+        out.println("sha256       " + r.sha256());
+        out.println("valid until  " + r.validUntil());
+      });
     }
   }
 }

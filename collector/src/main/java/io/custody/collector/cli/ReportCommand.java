@@ -1,51 +1,43 @@
 package io.custody.collector.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.custody.analyzer.report.CaseReport;
+import io.custody.evidence.cli.CliCommand;
+import io.custody.evidence.cli.Output;
 import io.custody.evidence.workspace.Case;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
-/** {@code custody report}: the case report (one offline HTML page and report.json), sealed with the case. */
+/** {@code custody report --case CASE}: the case report (one offline HTML page and report.json), sealed with the case. */
 @Command(name = "report", mixinStandardHelpOptions = true,
     description = {"Write the case report: one self-contained HTML page (summary, containment steps, acquisitions with hashes, findings, "
-        + "a timeline chart, the custody log) and report.json, both added to the case as analysis items."})
-final class ReportCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-  @Mixin HomeOption home;
+        + "a timeline chart, the custody log) and report.json, both added to the case as analysis items. Open the page with any browser."},
+    footerHeading = "%nExample:%n", footer = "  custody report --case IR-2026-001")
+final class ReportCommand extends CliCommand {
 
-  @Option(names = "--case", required = true, paramLabel = "CASE")
-  String caseId;
+  @Mixin CaseOption kase;
 
-  @Option(names = "--open", description = "Open the HTML page with xdg-open afterwards (when there is one).")
-  boolean open;
-
-  @Option(names = "--work-dir", paramLabel = "DIR", description = "Where the files are written before they enter the case.")
+  @Option(names = "--work-dir", paramLabel = "DIR", description = "Where the files are written before they enter the case (default: the system's temp folder).")
   Path workDir;
 
+  /** What {@code --json} prints. */
+  record Written(@JsonProperty("html") String html, @JsonProperty("html_item") String htmlItem, @JsonProperty("json") String json,
+      @JsonProperty("json_item") String jsonItem, @JsonProperty("findings") int findings, @JsonProperty("acquisitions") int acquisitions,
+      @JsonProperty("custody_entries") int custodyEntries) {}
+
   @Override
-  public Integer call() {
-    Case kase = home.load(caseId);
-    CaseReport.Result r = new CaseReport(Clock.systemUTC()).run(kase, workDir);
-    Path html = CaseReport.file(kase, r.html());
-    PrintWriter out = spec.commandLine().getOut();
-    out.println("html        " + html + " (" + r.html().id() + ", sha256 " + r.html().hashes().sha256() + ")");
-    out.println("json        " + CaseReport.file(kase, r.json()) + " (" + r.json().id() + ", sha256 " + r.json().hashes().sha256() + ")");
-    out.println("findings    " + r.data().findings().size() + ", acquisitions " + r.data().acquisitions().size() + ", custody entries " + r.data().log().size());
-    out.flush();
-    if (open) {
-      try {
-        new ProcessBuilder("xdg-open", html.toString()).inheritIO().start();
-      } catch (java.io.IOException e) {
-        spec.commandLine().getErr().println("custody: cannot open a browser (" + e.getMessage() + "); open " + html + " yourself");
-      }
-    }
-    return 0;
+  protected Output run() {
+    Case c = kase.load();
+    CaseReport.Result r = new CaseReport(Clock.systemUTC()).run(c, workDir);
+    Written w = new Written(CaseReport.file(c, r.html()).toString(), r.html().id(), CaseReport.file(c, r.json()).toString(), r.json().id(),
+        r.data().findings().size(), r.data().acquisitions().size(), r.data().log().size());
+    return Output.ok(w, out -> {
+      out.println("html        " + w.html() + " (" + w.htmlItem() + ", sha256 " + r.html().hashes().sha256() + ")");
+      out.println("json        " + w.json() + " (" + w.jsonItem() + ", sha256 " + r.json().hashes().sha256() + ")");
+      out.println("findings    " + w.findings() + ", acquisitions " + w.acquisitions() + ", custody entries " + w.custodyEntries());
+    });
   }
 }

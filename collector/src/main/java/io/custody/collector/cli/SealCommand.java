@@ -1,28 +1,30 @@
 package io.custody.collector.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.custody.evidence.bundle.Sealer;
+import io.custody.evidence.cli.CliCommand;
+import io.custody.evidence.cli.Output;
+import io.custody.evidence.cli.TerminalProgress;
 import io.custody.evidence.sign.FileSigner;
 import io.custody.evidence.workspace.Case;
-import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code custody seal CASE --key --cert [--tsa URL] --out BUNDLE.tar}. */
-@Command(name = "seal", description = "Seal a case into a signed EVB 1.0 evidence bundle (one tar).", mixinStandardHelpOptions = true)
-final class SealCommand implements Callable<Integer> {
+/** {@code custody seal --case CASE --key --cert [--tsa URL] --out BUNDLE.tar}. */
+@Command(name = "seal", description = "Seal a case into a signed EVB 1.0 evidence bundle (one tar).", mixinStandardHelpOptions = true,
+    footerHeading = "%nExample:%n",
+    footer = "  custody seal --case IR-2026-001 --key ~/.custody/examiner.key.pem --cert ~/.custody/examiner.cert.pem --out IR-2026-001.evb.tar")
+final class SealCommand extends CliCommand {
 
-  @Spec CommandSpec spec;
-  @Mixin HomeOption home;
+  @Mixin CaseOption kase;
 
-  @Parameters(index = "0", paramLabel = "CASE")
-  String caseId;
+  @Parameters(index = "0", arity = "0..1", paramLabel = "CASE", description = "The case id (deprecated: use --case).")
+  String positional;
 
   @Option(names = "--key", required = true, paramLabel = "KEY.pem", description = "Examiner private key (PEM, or .p12 with CUSTODY_KEY_PASSWORD).")
   Path key;
@@ -39,26 +41,33 @@ final class SealCommand implements Callable<Integer> {
   @Option(names = "--allow-incomplete", description = "Seal even if an acquisition never finished (it is left out, and the seal entry says so).")
   boolean allowIncomplete;
 
+  /** What {@code --json} prints. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Sealed(@JsonProperty("bundle") String bundle, @JsonProperty("bundle_id") String bundleId, @JsonProperty("files") int files,
+      @JsonProperty("tar_sha256") String tarSha256, @JsonProperty("tar_size") long tarSize, @JsonProperty("signer") String signer,
+      @JsonProperty("fingerprint") String fingerprint, @JsonProperty("timestamp") String timestamp) {}
+
   @Override
-  public Integer call() {
-    Case c = home.load(caseId);
+  protected Output run() {
+    Case c = kase.load(positional);
     FileSigner signer = FileSigner.load(key, cert);
-    c.toolLog("seal --out " + out.toAbsolutePath() + (tsa == null ? "" : " --tsa " + tsa));
+    c.toolLog(commandLine());
     Sealer.Result r;
-    try (Progress bar = Progress.start("Sealing " + caseId, -1)) {
+    try (TerminalProgress bar = TerminalProgress.start("Sealing " + c.id(), -1)) {
       r = new Sealer(c, signer, tsa, allowIncomplete, bar).seal(out);
     }
-    PrintWriter o = spec.commandLine().getOut();
-    o.println("bundle       " + r.bundle().toAbsolutePath());
-    o.println("bundle id    " + r.bundleId());
-    o.println("files        " + r.files() + " sealed");
-    o.println("tar sha256   " + r.tarSha256() + " (" + r.tarSize() + " bytes)");
-    o.println("signer       " + r.signerSubject());
-    o.println("fingerprint  " + r.signerFingerprint());
-    if (r.timestamp() != null) {
-      o.println("time-stamp   " + r.timestamp());
-    }
-    o.flush();
-    return 0;
+    Sealed s = new Sealed(r.bundle().toAbsolutePath().toString(), r.bundleId(), r.files(), r.tarSha256().hex(), r.tarSize(), r.signerSubject(),
+        r.signerFingerprint(), r.timestamp() == null ? null : r.timestamp().toString());
+    return Output.ok(s, o -> {
+      o.println("bundle       " + s.bundle());
+      o.println("bundle id    " + s.bundleId());
+      o.println("files        " + s.files() + " sealed");
+      o.println("tar sha256   " + s.tarSha256() + " (" + s.tarSize() + " bytes)");
+      o.println("signer       " + s.signer());
+      o.println("fingerprint  " + s.fingerprint());
+      if (s.timestamp() != null) {
+        o.println("time-stamp   " + s.timestamp());
+      }
+    });
   }
 }

@@ -1,13 +1,12 @@
 package io.custody.collector.contain;
 
-import io.custody.collector.record.ChangeRecorder;
-
 import io.custody.collector.aws.AwsSession;
 import io.custody.collector.aws.IamGateway;
-import io.custody.collector.ids.AccessKeyId;
+import io.custody.collector.record.ChangeRecorder;
 import io.custody.evidence.AwsOperationException;
 import io.custody.evidence.InvalidInputException;
-import io.custody.evidence.internal.Json;
+import io.custody.evidence.Json;
+import io.custody.evidence.ids.AccessKeyId;
 import io.custody.evidence.workspace.Case;
 import io.custody.evidence.workspace.Item;
 import io.custody.evidence.workspace.ItemType;

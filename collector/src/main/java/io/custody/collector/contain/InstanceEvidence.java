@@ -5,10 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.custody.collector.aws.AwsSession;
 import io.custody.collector.aws.Ec2Gateway;
 import io.custody.collector.aws.InstanceInfo;
-import io.custody.collector.aws.SdkJson;
-import io.custody.collector.ids.InstanceId;
 import io.custody.evidence.AwsOperationException;
-import io.custody.evidence.internal.Json;
+import io.custody.evidence.Json;
+import io.custody.evidence.ids.InstanceId;
 import io.custody.evidence.workspace.Item;
 import io.custody.evidence.workspace.ItemType;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +66,7 @@ final class InstanceEvidence {
     doc.set("DescribeVolumes", ec2.describeVolumes(info.volumes()));
     doc.set("DescribeSecurityGroups", ec2.describeSecurityGroups(info.networkInterfaces().stream()
         .flatMap(e -> e.groups().stream()).distinct().toList()));
-    doc.set("IamInstanceProfileAssociation", SdkJson.of(ec2.profileAssociation(id).orElse(null)));
+    doc.set("IamInstanceProfileAssociation", Json.mapper().valueToTree(ec2.profileAssociation(id).orElse(null)));
     if (info.profileArn() != null) {
       String profile = info.profileArn().substring(info.profileArn().lastIndexOf('/') + 1);
       try {

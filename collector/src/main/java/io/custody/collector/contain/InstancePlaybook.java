@@ -1,15 +1,15 @@
 package io.custody.collector.contain;
 
-import io.custody.collector.record.ChangeRecorder;
-
 import io.custody.collector.aws.AwsSession;
 import io.custody.collector.aws.Ec2Gateway;
 import io.custody.collector.aws.InstanceInfo;
 import io.custody.collector.aws.LoadBalancingGateway;
-import io.custody.collector.ids.InstanceId;
-import io.custody.collector.ids.VolumeId;
+import io.custody.collector.record.ChangeRecorder;
+import io.custody.evidence.ExitCode;
 import io.custody.evidence.InvalidInputException;
 import io.custody.evidence.custody.Acquisitions;
+import io.custody.evidence.ids.InstanceId;
+import io.custody.evidence.ids.VolumeId;
 import io.custody.evidence.workspace.Case;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -231,7 +231,7 @@ public final class InstancePlaybook {
     if (memory == Acquisitions.State.UNFINISHED && !opt.force()) {
       rec.note(id.value(), "stop refused: a memory capture of " + id + " was begun and has not succeeded; stopping would lose the memory");
       return new StepResult(name, StepStatus.FAILED, "refused: a memory capture of " + id
-          + " was begun and has not succeeded; capture memory first or use --force", null, 2);
+          + " was begun and has not succeeded; capture memory first or use --force", null, ExitCode.USAGE);
     }
     var c = rec.change("ec2:StopInstances", id.value(), "stop the instance" + (memory == Acquisitions.State.UNFINISHED ? " (--force: memory not captured)" : ""),
         () -> ec2.stop(id, opt.dryRun()));

@@ -1,7 +1,5 @@
 package io.custody.collector.contain;
 
-import io.custody.collector.record.ChangeRecorder;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -9,13 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.custody.collector.aws.Change;
 import io.custody.collector.aws.Ec2Gateway;
 import io.custody.collector.aws.InstanceInfo;
-import io.custody.collector.ids.InstanceId;
-import io.custody.collector.ids.NetworkInterfaceId;
-import io.custody.collector.ids.SecurityGroupId;
-import io.custody.collector.ids.VpcId;
+import io.custody.collector.record.ChangeRecorder;
 import io.custody.evidence.IntegrityException;
 import io.custody.evidence.InvalidInputException;
-import io.custody.evidence.internal.Json;
+import io.custody.evidence.Json;
+import io.custody.evidence.ids.InstanceId;
+import io.custody.evidence.ids.NetworkInterfaceId;
+import io.custody.evidence.ids.SecurityGroupId;
+import io.custody.evidence.ids.VpcId;
 import io.custody.evidence.workspace.Item;
 import io.custody.evidence.workspace.ItemType;
 import java.io.IOException;

@@ -1,6 +1,7 @@
 package io.custody.collector.contain;
 
 import io.custody.evidence.CustodyException;
+import io.custody.evidence.ExitCode;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +52,7 @@ final class Playbook {
       } catch (CustodyException e) {
         r = new StepResult(s.name(), StepStatus.FAILED, e.getMessage(), null, e.exitCode());
       } catch (RuntimeException e) {
-        r = new StepResult(s.name(), StepStatus.FAILED, "internal error: " + e, null, 70);
+        r = new StepResult(s.name(), StepStatus.FAILED, "internal error: " + e, null, ExitCode.INTERNAL);
       }
       results.add(r);
       log.printf("  %-9s %-22s %s%s%n", "[" + r.status().label() + "]", r.name(), r.detail() == null ? "" : r.detail(),

@@ -1,6 +1,7 @@
 package io.custody.collector.contain;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.custody.evidence.ExitCode;
 import java.util.List;
 
 /** The steps of a playbook run, in order: {@code {"steps":[{name,status,detail,requestId}]}} as JSON. */
@@ -10,9 +11,9 @@ public record PlaybookReport(List<StepResult> steps) {
     steps = List.copyOf(steps);
   }
 
-  /** 0 when no step failed, else the exit code of the first failure. */
+  /** OK when no step failed, else what the first failure means. */
   @JsonIgnore
-  public int exitCode() {
-    return steps.stream().filter(s -> s.status() == StepStatus.FAILED).mapToInt(StepResult::exitCode).findFirst().orElse(0);
+  public ExitCode exitCode() {
+    return steps.stream().filter(s -> s.status() == StepStatus.FAILED).map(StepResult::exitCode).findFirst().orElse(ExitCode.OK);
   }
 }

@@ -3,6 +3,7 @@ package io.custody.collector.contain;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.custody.evidence.ExitCode;
 
 /**
  * One step of a playbook run.
@@ -12,17 +13,17 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"name", "status", "detail", "requestId"})
-public record StepResult(String name, StepStatus status, String detail, String requestId, @JsonIgnore int exitCode) {
+public record StepResult(String name, StepStatus status, String detail, String requestId, @JsonIgnore ExitCode exitCode) {
 
   public static StepResult done(String name, String detail, String requestId) {
-    return new StepResult(name, StepStatus.DONE, detail, requestId, 0);
+    return new StepResult(name, StepStatus.DONE, detail, requestId, ExitCode.OK);
   }
 
   public static StepResult skipped(String name, String reason) {
-    return new StepResult(name, StepStatus.SKIPPED, reason, null, 0);
+    return new StepResult(name, StepStatus.SKIPPED, reason, null, ExitCode.OK);
   }
 
   public static StepResult planned(String name, String detail) {
-    return new StepResult(name, StepStatus.PLANNED, detail, null, 0);
+    return new StepResult(name, StepStatus.PLANNED, detail, null, ExitCode.OK);
   }
 }

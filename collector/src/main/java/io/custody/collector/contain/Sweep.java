@@ -10,10 +10,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.custody.collector.aws.AwsSession;
 import io.custody.collector.aws.Ec2Gateway;
 import io.custody.collector.aws.SweepGateway;
-import io.custody.collector.ids.AccessKeyId;
+import io.custody.evidence.AwsOperationException;
 import io.custody.evidence.CustodyException;
 import io.custody.evidence.InvalidInputException;
-import io.custody.evidence.internal.Json;
+import io.custody.evidence.Json;
+import io.custody.evidence.ids.AccessKeyId;
 import io.custody.evidence.workspace.Case;
 import io.custody.evidence.workspace.Item;
 import io.custody.evidence.workspace.ItemType;
@@ -85,7 +86,10 @@ public final class Sweep {
     String account;
     try {
       account = aws.sts().whoAmI().account();
-    } catch (CustodyException e) {
+    } catch (AwsOperationException e) {
+      if (e.statusCode() == 0) {
+        throw e; // AWS could not be asked at all (no credentials, no network): nothing else would answer either
+      }
       account = null; // every listed snapshot is kept, and the reason shows in the region's unanswered list
     }
     log.println("custody: sweeping " + regions.size() + " region(s) for " + subject + " since " + o.since());

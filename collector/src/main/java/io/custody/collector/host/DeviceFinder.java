@@ -1,7 +1,7 @@
 package io.custody.collector.host;
 
-import io.custody.collector.ids.VolumeId;
 import io.custody.evidence.HostException;
+import io.custody.evidence.ids.VolumeId;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

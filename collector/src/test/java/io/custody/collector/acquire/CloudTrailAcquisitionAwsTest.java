@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.custody.collector.testing.CliRun;
 import io.custody.collector.testing.SeedScenario;
 import io.custody.evidence.HashAlgorithm;
+import io.custody.evidence.Json;
 import io.custody.evidence.Sha256;
 import io.custody.evidence.custody.Acquisitions;
 import io.custody.evidence.custody.CustodyEntry;
 import io.custody.evidence.custody.CustodyObject;
 import io.custody.evidence.custody.Outcome;
-import io.custody.evidence.internal.Json;
 import io.custody.evidence.testing.MotoServer;
 import io.custody.evidence.workspace.Case;
 import io.custody.evidence.workspace.CaseStore;
@@ -114,7 +114,7 @@ class CloudTrailAcquisitionAwsTest {
         + "\"2026-03-02T00:30:00Z\",\"digestEndTime\":\"2026-03-02T01:30:00Z\",\"digestPublicKeyFingerprint\":\"9a8b7c\",\"logFiles\":[]}")));
     s3.putObject(r -> r.bucket(BUCKET).key(ELB), RequestBody.fromBytes(gz("h2 2026-03-01T23:55:00.000000Z app/web 203.0.113.9:44312 - -1 -1 -1 "
         + "400 - 0 0 \"GET http://web:80/ HTTP/1.1\" \"-\" - - - \"-\" \"-\" \"-\" - - \"-\" \"-\" \"-\" \"-\" \"-\" \"-\" \"-\"\n")));
-    assertThat(CliRun.run("case", "open", "IR-T", "--examiner", "E", "--home", home.toString()).exit()).isZero();
+    assertThat(CliRun.run("case", "open", "--case", "IR-T", "--examiner", "E", "--home", home.toString()).exit()).isZero();
   }
 
   @AfterEach
@@ -272,14 +272,14 @@ class CloudTrailAcquisitionAwsTest {
   @Test
   void acquire_badBucketOrNothingThere_clearErrors() {
     CliRun missing = CliRun.aws(home, "acquire", "cloudtrail", "--case", "IR-T", "--bucket", "no-such-trail-bucket");
-    assertThat(missing.exit()).as(missing.toString()).isEqualTo(2);
+    assertThat(missing.exit()).as(missing.toString()).isEqualTo(3);
     assertThat(missing.err()).contains("no-such-trail-bucket").contains("NoSuchBucket");
     CliRun empty = CliRun.aws(home, "acquire", "cloudtrail", "--case", "IR-T", "--bucket", BUCKET, "--since", "2027-01-01");
     assertThat(empty.exit()).as(empty.toString()).isEqualTo(2);
     assertThat(empty.err()).contains("no CloudTrail log file").contains("outside_dates=3");
     CliRun badDate = CliRun.aws(home, "acquire", "cloudtrail", "--case", "IR-T", "--bucket", BUCKET, "--since", "March");
     assertThat(badDate.exit()).isEqualTo(2);
-    assertThat(badDate.err()).contains("YYYY-MM-DD");
+    assertThat(badDate.err()).contains("not a time", "2026-03-01");
     CliRun neither = CliRun.run("analyze", "cloudtrail", "--case", "IR-T", "--home", home.toString());
     assertThat(neither.exit()).isEqualTo(2);
     assertThat(neither.err()).contains("--item");

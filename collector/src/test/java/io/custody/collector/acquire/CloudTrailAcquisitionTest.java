@@ -5,15 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.custody.collector.aws.S3Gateway;
+import io.custody.collector.testing.UnusedS3;
 import io.custody.evidence.AwsOperationException;
 import io.custody.evidence.HashAlgorithm;
 import io.custody.evidence.IntegrityException;
 import io.custody.evidence.InvalidInputException;
+import io.custody.evidence.Json;
 import io.custody.evidence.custody.Acquisitions;
 import io.custody.evidence.custody.CustodyEntry;
 import io.custody.evidence.custody.Outcome;
 import io.custody.evidence.hash.ProgressListener;
-import io.custody.evidence.internal.Json;
 import io.custody.evidence.testing.Fixtures;
 import io.custody.evidence.workspace.Case;
 import io.custody.evidence.workspace.CaseStore;
@@ -56,7 +57,7 @@ class CloudTrailAcquisitionTest {
   static final String DAY2 = "AWSLogs/o-abcdef1234/111122223333/CloudTrail/eu-west-1/2026/03/02/111122223333_CloudTrail_eu-west-1_20260302T0000Z_b.json.gz";
 
   /** A bucket in memory; objects listed in key order, like S3. */
-  static final class FakeS3 implements S3Gateway {
+  static final class FakeS3 extends UnusedS3 {
     record Obj(byte[] bytes, String etag, String sse) {}
 
     final Map<String, Obj> objects = new TreeMap<>();
@@ -66,21 +67,6 @@ class CloudTrailAcquisitionTest {
 
     void put(String key, byte[] bytes) {
       objects.put(key, new Obj(bytes, md5(bytes), null));
-    }
-
-    @Override
-    public JsonNode bucketRecord(String bucket) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public boolean publicAccessBlocked(String bucket) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public io.custody.collector.aws.Change blockPublicAccess(String bucket, boolean dryRun) {
-      throw new UnsupportedOperationException();
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.custody.evidence.hash.ProgressListener;
 import io.custody.evidence.testing.Fixtures;
 import io.custody.evidence.workspace.Case;
 import io.custody.evidence.workspace.CaseStore;
+import io.custody.evidence.workspace.StorageOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ class DeviceImagerTest {
     long badFrom = 1_000_448; // sector-aligned
     long badTo = badFrom + 8 * 512;
     Case kase = CaseStore.at(home, Fixtures.CLOCK).open("D-1", "E", null, null);
-    DeviceImager.Result r = DeviceImager.image(kase, failing(data, badFrom, badTo), "vol-0bad", "test", ImageOptions.defaults(), ProgressListener.NONE);
+    DeviceImager.Result r = DeviceImager.image(kase, failing(data, badFrom, badTo), "vol-0bad", "test", StorageOptions.defaults(), ProgressListener.NONE);
 
     assertThat(r.partial()).isTrue();
     assertThat(r.unreadable()).containsExactly(new UnreadableRange(badFrom, 8 * 512, "Input/output error"));
@@ -77,7 +78,7 @@ class DeviceImagerTest {
     byte[] data = Fixtures.data(2 << 20, 22);
     Case kase = CaseStore.at(home, Fixtures.CLOCK).open("D-2", "E", null, null);
     DeviceImager.Result r = DeviceImager.image(kase, failing(data, -1, -1), "vol-0good", "test",
-        new ImageOptions(true, false, null, 1 << 20), ProgressListener.NONE);
+        new StorageOptions(true, false, null, 1 << 20), ProgressListener.NONE);
     assertThat(r.partial()).isFalse();
     assertThat(r.item().hashes().sha256()).isEqualTo(Sha256.digest(data));
     assertThat(r.item().hashes().md5()).isNotNull();

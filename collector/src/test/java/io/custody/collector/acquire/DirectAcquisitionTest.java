@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.custody.collector.aws.EbsDirectGateway;
-import io.custody.collector.ids.SnapshotId;
 import io.custody.evidence.PartialAcquisitionException;
 import io.custody.evidence.Sha256;
 import io.custody.evidence.hash.ProgressListener;
+import io.custody.evidence.ids.SnapshotId;
 import io.custody.evidence.testing.Fixtures;
 import io.custody.evidence.workspace.Case;
 import io.custody.evidence.workspace.CaseStore;
+import io.custody.evidence.workspace.StorageOptions;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,7 +95,7 @@ class DirectAcquisitionTest {
     ebs.blocks.put((1 << 30) / blockSize - 1, Fixtures.data(blockSize, 3)); // the last block
     ebs.corruptUntilRead.add(7); // fails once, then verifies
     Case kase = CaseStore.at(home, Fixtures.CLOCK).open("E-" + blockSize, "E", null, null);
-    DeviceImager.Result r = direct(kase, ebs).acquire(SNAP, ImageOptions.defaults(), 4);
+    DeviceImager.Result r = direct(kase, ebs).acquire(SNAP, StorageOptions.defaults(), 4);
     assertThat(r.item().size()).isEqualTo(1L << 30);
     assertThat(r.item().hashes().sha256()).isEqualTo(Sha256.digest(fullVolume(ebs)));
     assertThat(ebs.reads.get(7).get()).isEqualTo(2);
@@ -112,7 +113,7 @@ class DirectAcquisitionTest {
     }
     ebs.alwaysCorrupt.add(9);
     Case kase = CaseStore.at(home, Fixtures.CLOCK).open("E-BAD", "E", null, null);
-    assertThatThrownBy(() -> direct(kase, ebs).acquire(SNAP, ImageOptions.defaults(), 3))
+    assertThatThrownBy(() -> direct(kase, ebs).acquire(SNAP, StorageOptions.defaults(), 3))
         .isInstanceOf(PartialAcquisitionException.class).hasMessageContaining("block 9");
     assertThat(ebs.reads.get(9).get()).isEqualTo(BlockFetch.ATTEMPTS);
     assertThat(kase.items()).isEmpty();
@@ -120,7 +121,7 @@ class DirectAcquisitionTest {
     // The block comes good; a rerun fetches it alone.
     ebs.alwaysCorrupt.clear();
     ebs.reads.clear();
-    DeviceImager.Result r = direct(kase, ebs).acquire(SNAP, ImageOptions.defaults(), 3);
+    DeviceImager.Result r = direct(kase, ebs).acquire(SNAP, StorageOptions.defaults(), 3);
     assertThat(ebs.reads).containsOnlyKeys(9);
     assertThat(r.item().hashes().sha256()).isEqualTo(Sha256.digest(fullVolume(ebs)));
   }

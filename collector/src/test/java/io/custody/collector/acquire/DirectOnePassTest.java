@@ -4,15 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.custody.collector.acquire.DirectAcquisitionTest.FakeEbs;
-import io.custody.collector.ids.SnapshotId;
 import io.custody.evidence.HostException;
 import io.custody.evidence.PartialAcquisitionException;
 import io.custody.evidence.Sha256;
 import io.custody.evidence.custody.CustodyEntry;
 import io.custody.evidence.hash.ProgressListener;
+import io.custody.evidence.ids.SnapshotId;
 import io.custody.evidence.testing.Fixtures;
 import io.custody.evidence.workspace.Case;
 import io.custody.evidence.workspace.CaseStore;
+import io.custody.evidence.workspace.StorageOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -137,7 +138,7 @@ class DirectOnePassTest {
     }, 300);
     CountingReader reader = new CountingReader();
     Case kase = kase("E-ORDER");
-    DeviceImager.Result r = direct(kase, ebs, reader, ProgressListener.NONE).acquire(SNAP, ImageOptions.defaults(), 8);
+    DeviceImager.Result r = direct(kase, ebs, reader, ProgressListener.NONE).acquire(SNAP, StorageOptions.defaults(), 8);
     assertThat(r.item().hashes().sha256()).isEqualTo(plainSha256(ebs));
     assertThat(finished).as("finished out of order").isNotEqualTo(finished.stream().sorted().toList());
     assertThat(ebs.reads).containsOnlyKeys(ebs.blocks.keySet()).allSatisfy((i, n) -> assertThat(n.get()).as("fetches of block %d", i).isEqualTo(1));
@@ -167,7 +168,7 @@ class DirectOnePassTest {
     assertThat(window).isEqualTo(16);
     Case kase = kase("E-WINDOW");
     AtomicReference<DeviceImager.Result> result = new AtomicReference<>();
-    Thread t = new Thread(() -> result.set(direct(kase, ebs, new CountingReader(), ProgressListener.NONE).acquire(SNAP, ImageOptions.defaults(), 4)));
+    Thread t = new Thread(() -> result.set(direct(kase, ebs, new CountingReader(), ProgressListener.NONE).acquire(SNAP, StorageOptions.defaults(), 4)));
     t.start();
     OrderedBlocksTest.waitFor(() -> started.size() >= window);
     Thread.sleep(300); // time for the fetchers to run ahead, were the window not bounded
@@ -185,7 +186,7 @@ class DirectOnePassTest {
     int late = indexes.get(90); // far beyond the window when the stream stops at the first
     ebs.alwaysCorrupt.addAll(List.of(bad, late));
     Case kase = kase("E-RESUME");
-    assertThatThrownBy(() -> direct(kase, ebs, new CountingReader(), ProgressListener.NONE).acquire(SNAP, ImageOptions.defaults(), 4))
+    assertThatThrownBy(() -> direct(kase, ebs, new CountingReader(), ProgressListener.NONE).acquire(SNAP, StorageOptions.defaults(), 4))
         .isInstanceOf(PartialAcquisitionException.class).hasMessageContaining("2 block(s)")
         .hasMessageContaining("block " + bad + ": SHA-256 mismatch").hasMessageContaining("block " + late + ": SHA-256 mismatch");
     // Every other block was still fetched and kept; the item was begun, then removed and recorded as failed.
@@ -203,7 +204,7 @@ class DirectOnePassTest {
     ebs.alwaysCorrupt.clear();
     ebs.reads.clear();
     CountingReader reader = new CountingReader();
-    DeviceImager.Result r = direct(kase, ebs, reader, ProgressListener.NONE).acquire(SNAP, ImageOptions.defaults(), 4);
+    DeviceImager.Result r = direct(kase, ebs, reader, ProgressListener.NONE).acquire(SNAP, StorageOptions.defaults(), 4);
     assertThat(ebs.reads).containsOnlyKeys(bad, late);
     assertThat(reader.bytes.get()).as("bytes read back: the 98 verified blocks, once").isEqualTo(98L * BS);
     assertThat(r.item().hashes().sha256()).isEqualTo(plainSha256(ebs));
@@ -219,7 +220,7 @@ class DirectOnePassTest {
     int damaged = indexes.get(12);
     ebs.alwaysCorrupt.add(bad);
     Case kase = kase("E-DAMAGED");
-    assertThatThrownBy(() -> direct(kase, ebs, new CountingReader(), ProgressListener.NONE).acquire(SNAP, ImageOptions.defaults(), 4))
+    assertThatThrownBy(() -> direct(kase, ebs, new CountingReader(), ProgressListener.NONE).acquire(SNAP, StorageOptions.defaults(), 4))
         .isInstanceOf(PartialAcquisitionException.class);
     // What a crash before the page cache reached the disk leaves: a listed block that no longer holds its bytes.
     try (FileChannel ch = FileChannel.open(work(kase).resolve("image.raw"), StandardOpenOption.WRITE)) {
@@ -228,7 +229,7 @@ class DirectOnePassTest {
     ebs.alwaysCorrupt.clear();
     ebs.reads.clear();
     CountingReader reader = new CountingReader();
-    DeviceImager.Result r = direct(kase, ebs, reader, ProgressListener.NONE).acquire(SNAP, ImageOptions.defaults(), 4);
+    DeviceImager.Result r = direct(kase, ebs, reader, ProgressListener.NONE).acquire(SNAP, StorageOptions.defaults(), 4);
     assertThat(ebs.reads).containsOnlyKeys(bad, damaged);
     assertThat(reader.bytes.get()).isEqualTo(19L * BS);
     assertThat(r.item().hashes().sha256()).isEqualTo(plainSha256(ebs));
@@ -254,7 +255,7 @@ class DirectOnePassTest {
     ProgressListener diskFull = (done, total) -> {
       throw new UncheckedIOException(new IOException("No space left on device"));
     };
-    assertThatThrownBy(() -> direct(kase, counted, new CountingReader(), diskFull).acquire(SNAP, ImageOptions.defaults(), 4))
+    assertThatThrownBy(() -> direct(kase, counted, new CountingReader(), diskFull).acquire(SNAP, StorageOptions.defaults(), 4))
         .hasMessageContaining("No space left on device");
     int fetched = calls.get();
     Thread.sleep(200);
@@ -269,7 +270,7 @@ class DirectOnePassTest {
 
     ebs.reads.clear();
     CountingReader reader = new CountingReader();
-    DeviceImager.Result r = direct(kase, ebs, reader, ProgressListener.NONE).acquire(SNAP, ImageOptions.defaults(), 4);
+    DeviceImager.Result r = direct(kase, ebs, reader, ProgressListener.NONE).acquire(SNAP, StorageOptions.defaults(), 4);
     assertThat(ebs.reads).hasSize(2000 - kept.size());
     assertThat(reader.bytes.get()).isEqualTo(512L * kept.size());
     assertThat(r.item().hashes().sha256()).isEqualTo(plainSha256(ebs));
@@ -288,7 +289,7 @@ class DirectOnePassTest {
       }
     }, 30);
     Case kase = kase("E-THROWS");
-    assertThatThrownBy(() -> direct(kase, ebs, new CountingReader(), ProgressListener.NONE).acquire(SNAP, ImageOptions.defaults(), 4))
+    assertThatThrownBy(() -> direct(kase, ebs, new CountingReader(), ProgressListener.NONE).acquire(SNAP, StorageOptions.defaults(), 4))
         .isInstanceOf(PartialAcquisitionException.class).hasMessageContaining("block 7919: connection reset");
     assertThat(ebs.reads.get(7919).get()).isEqualTo(BlockFetch.ATTEMPTS);
     assertThat(ebs.reads).hasSize(30);
@@ -306,7 +307,7 @@ class DirectOnePassTest {
       }
     }, 30);
     Case kase = kase("E-DIES");
-    assertThatThrownBy(() -> direct(kase, ebs, new CountingReader(), ProgressListener.NONE).acquire(SNAP, ImageOptions.defaults(), 4))
+    assertThatThrownBy(() -> direct(kase, ebs, new CountingReader(), ProgressListener.NONE).acquire(SNAP, StorageOptions.defaults(), 4))
         .isInstanceOf(HostException.class).hasMessageContaining("block 7919").hasMessageContaining("fetcher died");
     assertThat(acquired(kase)).containsExactly("2 intent", "3 intent", "4 failed of 3", "5 failed of 2");
     assertThat(Files.readAllLines(work(kase).resolve("verified.csv"))).isNotEmpty();
@@ -337,7 +338,7 @@ class DirectOnePassTest {
     AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
     Thread t = new Thread(() -> {
       try {
-        direct(kase, ebs, new CountingReader(), ProgressListener.NONE).acquire(SNAP, ImageOptions.defaults(), 4);
+        direct(kase, ebs, new CountingReader(), ProgressListener.NONE).acquire(SNAP, StorageOptions.defaults(), 4);
       } catch (Throwable e) {
         thrown.set(e);
       }

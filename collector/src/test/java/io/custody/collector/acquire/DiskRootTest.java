@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.custody.collector.host.BlockDevice;
+import io.custody.analyzer.mount.BlockDevice;
 import io.custody.collector.testing.CliRun;
 import io.custody.collector.testing.DiskImages;
 import io.custody.collector.testing.SeedScenario;
+import io.custody.evidence.Json;
 import io.custody.evidence.Sha256;
-import io.custody.evidence.internal.Json;
 import io.custody.evidence.testing.Corpus;
 import io.custody.evidence.testing.MotoServer;
 import io.custody.evidence.testing.Run;
@@ -43,7 +43,7 @@ class DiskRootTest {
   void needRoot() {
     assumeTrue(DiskImages.root(), "needs root: loop devices, BLKROSET, mount");
     home = tmp.resolve("home");
-    assertThat(CliRun.run("case", "open", "IR-R", "--examiner", "E", "--home", home.toString()).exit()).isZero();
+    assertThat(CliRun.run("case", "open", "--case", "IR-R", "--examiner", "E", "--home", home.toString()).exit()).isZero();
   }
 
   @AfterEach

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import io.custody.collector.ids.InstanceId;
 import io.custody.evidence.AwsOperationException;
+import io.custody.evidence.ExitCode;
+import io.custody.evidence.ids.InstanceId;
 import io.custody.evidence.testing.MotoServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -64,7 +65,7 @@ class AwsFailuresTest {
       assertThatThrownBy(() -> s.ec2().describeInstance(new InstanceId("i-0123456789abcdef0")))
           .isInstanceOfSatisfying(AwsOperationException.class, e -> {
             assertThat(e.getMessage()).contains("instance 'i-0123456789abcdef0'", code);
-            assertThat(e.exitCode()).isEqualTo(3);
+            assertThat(e.exitCode()).isEqualTo(ExitCode.AWS);
             assertThat(e.requestId()).startsWith("req-");
           });
     }

@@ -20,13 +20,13 @@ class CustodyCliTest {
   void help_listsEveryCommandAndTheExitCodes() {
     CliRun r = run("--help");
     assertThat(r.exit()).isZero();
-    assertThat(r.out()).contains("keys", "case", "seal", "verify", "hash", "Exit codes: 0 ok");
+    assertThat(r.out()).contains("keys", "case", "seal", "verify", "hash", "Exit codes:", "  0   ok", " 70   internal error");
   }
 
   @Test
   void onlyTheNamedSubcommandIsBuilt() {
     assertThat(CustodyCli.commandLine("hash", "x").getSubcommands()).containsOnlyKeys("hash");
-    assertThat(CustodyCli.commandLine("--verbose", "case", "status", "X").getSubcommands()).containsOnlyKeys("case");
+    assertThat(CustodyCli.commandLine("--verbose", "case", "status", "--case", "X").getSubcommands()).containsOnlyKeys("case");
     assertThat(CustodyCli.commandLine("nonsense").getSubcommands()).containsKeys("keys", "case", "seal", "verify", "hash");
   }
 
@@ -40,14 +40,14 @@ class CustodyCliTest {
   @Test
   void caseCommands_withHome_endToEnd() throws Exception {
     String home = tmp.resolve("home").toString();
-    assertThat(run("case", "open", "IR-1", "--examiner", "E", "--home", home).exit()).isZero();
+    assertThat(run("case", "open", "--case", "IR-1", "--examiner", "E", "--home", home).exit()).isZero();
     Path f = Files.writeString(tmp.resolve("notes.txt"), "hello");
-    CliRun add = run("case", "add", "IR-1", "--home", home, "--type", "other", "--source-id", "analyst-notes", f.toString());
+    CliRun add = run("case", "add", "--case", "IR-1", "--home", home, "--type", "other", "--source-id", "analyst-notes", f.toString());
     assertThat(add.exit()).as(add.err()).isZero();
     assertThat(add.out()).contains("item-001", "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
-    CliRun status = run("case", "status", "IR-1", "--home", home);
+    CliRun status = run("case", "status", "--case", "IR-1", "--home", home);
     assertThat(status.out()).contains("custody log  3 entries", "intact", "open actions none");
-    CliRun bad = run("case", "add", "IR-1", "--home", home, "--type", "floppy", "--source-id", "x", f.toString());
+    CliRun bad = run("case", "add", "--case", "IR-1", "--home", home, "--type", "floppy", "--source-id", "x", f.toString());
     assertThat(bad.exit()).isEqualTo(2);
     assertThat(bad.err()).contains("Failed to parse item type 'floppy'");
   }

@@ -4,26 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.custody.collector.acquire.CaptureRequest;
+import io.custody.collector.acquire.MemoryCapture;
+import io.custody.collector.aws.AwsConfig;
+import io.custody.collector.aws.AwsSession;
 import io.custody.collector.testing.AwsCallLog;
 import io.custody.collector.testing.CliRun;
-import io.custody.collector.testing.RunCommandHost;
-import io.custody.collector.testing.WorkstationPolicy;
+import io.custody.collector.testing.FakeHost;
 import io.custody.collector.testing.WorkstationPolicy.Permission;
+import io.custody.collector.testing.WorkstationPolicy;
 import io.custody.evidence.AwsOperationException;
+import io.custody.evidence.Json;
 import io.custody.evidence.Sha256;
 import io.custody.evidence.custody.Acquisitions;
 import io.custody.evidence.custody.CustodyEntry;
 import io.custody.evidence.custody.CustodyLog;
 import io.custody.evidence.custody.Outcome;
 import io.custody.evidence.hash.ProgressListener;
-import io.custody.evidence.internal.Json;
+import io.custody.evidence.ids.InstanceId;
 import io.custody.evidence.testing.MotoServer;
 import io.custody.evidence.workspace.Case;
 import io.custody.evidence.workspace.CaseStore;
 import io.custody.lime.capture.CaptureDocument;
-import io.custody.lime.capture.CaptureRequest;
-import io.custody.lime.capture.MemoryCapture;
-import io.custody.lime.ssm.AwsClients;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -88,7 +90,7 @@ class MemoryCapturePolicyTest {
       String ami = ec2.describeImages(b -> b.owners("amazon")).images().get(0).imageId();
       instanceId = ec2.runInstances(b -> b.imageId(ami).instanceType("t3.micro").minCount(1).maxCount(1)).instances().get(0).instanceId();
     }
-    assertThat(CliRun.run("case", "open", "IR-3", "--examiner", "E", "--home", home.toString()).exit()).isZero();
+    assertThat(CliRun.run("case", "open", "--case", "IR-3", "--examiner", "E", "--home", home.toString()).exit()).isZero();
   }
 
   @AfterEach
@@ -111,16 +113,16 @@ class MemoryCapturePolicyTest {
     assertThat(ok(lime("install-document")).out()).contains("(installed)");
     assertThat(ok(lime("install-document")).out()).contains("(already current)");
     crashedCapture();
-    RunCommandHost host = new RunCommandHost(ssm, instanceId, RELEASE, 1);
+    FakeHost host = new FakeHost(ssm, instanceId, RELEASE, 1);
     Thread t = host.start();
     CliRun acquired = ok(CliRun.aws(home, "acquire", "memory", "--case", "IR-3", "--instance", instanceId, "--bucket", BUCKET,
         "--part-size", "5M", "--timeout", "2m", "--poll", "1s", "--json"));
     t.join(60_000);
     assertThat(host.error.get()).isNull();
-    try (AwsClients c = clients()) {
+    try (AwsSession c = clients()) {
       // Cleanup cancels a command SSM still runs; the emulator finishes every command at once and has no CancelCommand.
       String commandId = Json.mapper().readTree(acquired.out()).path("command_id").asText();
-      assertThatThrownBy(() -> c.ssm().cancelCommand(commandId, instanceId)).isInstanceOf(AwsOperationException.class);
+      assertThatThrownBy(() -> c.ssm().cancelCommand(commandId, new InstanceId(instanceId))).isInstanceOf(AwsOperationException.class);
     }
     List<AwsCallLog.Call> calls = AwsCallLog.stop();
 
@@ -133,7 +135,7 @@ class MemoryCapturePolicyTest {
 
     List<Permission> needed = new ArrayList<>(WorkstationPolicy.needed(calls));
     assertThat(host.used).hasSizeGreaterThanOrEqualTo(5);
-    for (RunCommandHost.Used u : host.used) {
+    for (FakeHost.Used u : host.used) {
       // A presigned URL lets its holder do what its signer may do: the workstation.
       assertThat(u.url().getRawQuery()).contains("X-Amz-Credential=" + key + "%2F");
       needed.add(WorkstationPolicy.neededByPresigned(u.method(), u.url()));
@@ -164,9 +166,9 @@ class MemoryCapturePolicyTest {
     CliRun acquire = CliRun.aws(home, "acquire", "memory", "--case", "IR-3", "--instance", instanceId, "--bucket", BUCKET,
         "--part-size", "5M", "--timeout", "2m", "--poll", "1s");
     runs.add(acquire);
-    try (AwsClients c = clients()) {
+    try (AwsSession c = clients()) {
       // The emulator checks IAM before it finds it has no CancelCommand.
-      assertThatThrownBy(() -> c.ssm().cancelCommand(UUID.randomUUID().toString(), instanceId)).isInstanceOf(AwsOperationException.class)
+      assertThatThrownBy(() -> c.ssm().cancelCommand(UUID.randomUUID().toString(), new InstanceId(instanceId))).isInstanceOf(AwsOperationException.class)
           .hasMessageNotContaining("AccessDenied");
     }
     for (CliRun r : runs) {
@@ -175,7 +177,7 @@ class MemoryCapturePolicyTest {
     // The emulator's signature check stops the capture at the module library's listing (a '/' in the query).
     assertThat(acquire.exit()).as(acquire.toString()).isEqualTo(3);
     assertThat(acquire.err()).as("if the emulator now authorises ListObjectsV2 with a '/' in its prefix, run the capture to its end here")
-        .contains("Failed to list 's3://" + BUCKET + "/lime/': SignatureDoesNotMatch");
+        .contains("Failed to list objects under 's3://" + BUCKET + "/lime/': SignatureDoesNotMatch");
     MotoServer.relaxIam();
     List<CustodyEntry> log = kase().log().verify().entries();
     for (String api : List.of("s3:CreateMultipartUpload", "s3:AbortMultipartUpload")) {
@@ -217,9 +219,9 @@ class MemoryCapturePolicyTest {
 
   /** A capture killed while it waits for the host: its intent stays open and its upload too. */
   private void crashedCapture() {
-    CaptureRequest req = CaptureRequest.of(instanceId, BUCKET).withPartSize(5L << 20).withTimeout(Duration.ofMinutes(2));
-    try (AwsClients c = clients()) {
-      MemoryCapture crashing = new MemoryCapture(c.ssm(), c.s3(), c.ec2(), c.region(), Clock.systemUTC(), d -> {
+    CaptureRequest req = CaptureRequest.of(new InstanceId(instanceId), BUCKET).withPartSize(5L << 20).withTimeout(Duration.ofMinutes(2));
+    try (AwsSession c = clients()) {
+      MemoryCapture crashing = new MemoryCapture(c, Clock.systemUTC(), d -> {
         throw new Crash();
       }, m -> { });
       assertThatThrownBy(() -> crashing.acquire(kase(), req, ProgressListener.NONE)).isInstanceOf(Crash.class);
@@ -241,8 +243,8 @@ class MemoryCapturePolicyTest {
   }
 
   /** The gateways as the CLI builds them, with the SDK's credentials (the system properties). */
-  private static AwsClients clients() {
-    return AwsClients.create(MotoServer.REGION, null, MotoServer.endpoint());
+  private static AwsSession clients() {
+    return AwsSession.open(new AwsConfig(MotoServer.REGION, null, MotoServer.endpoint()));
   }
 
   private Case kase() {

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.custody.collector.testing.CliRun;
 import io.custody.collector.testing.SeedScenario;
+import io.custody.evidence.Json;
 import io.custody.evidence.custody.ChainReport;
 import io.custody.evidence.custody.CustodyObject;
 import io.custody.evidence.custody.Event;
-import io.custody.evidence.internal.Json;
 import io.custody.evidence.testing.MotoServer;
 import io.custody.evidence.workspace.Case;
 import io.custody.evidence.workspace.CaseStore;
@@ -54,7 +54,7 @@ class ContainInstanceTest {
     elb = SeedScenario.client(ElasticLoadBalancingClient.builder(), MotoServer.endpoint(), "us-east-1");
     elbv2 = SeedScenario.client(ElasticLoadBalancingV2Client.builder(), MotoServer.endpoint(), "us-east-1");
     target = seed.instances.get(0);
-    assertThat(CliRun.run("case", "open", "IR-42", "--examiner", "Jane", "--home", home.toString()).exit()).isZero();
+    assertThat(CliRun.run("case", "open", "--case", "IR-42", "--examiner", "Jane", "--home", home.toString()).exit()).isZero();
   }
 
   @AfterEach
@@ -211,14 +211,14 @@ class ContainInstanceTest {
   @Test
   void badInput_clearErrorsAndNothingHalfDone() {
     CliRun unknown = CliRun.aws(home, "contain", "instance", "i-0123456789abcdef0", "--case", "IR-42", "--ticket", "T");
-    assertThat(unknown.exit()).as(unknown.toString()).isEqualTo(2);
+    assertThat(unknown.exit()).as("AWS answered: not found").isEqualTo(3);
     assertThat(unknown.err()).contains("i-0123456789abcdef0", "--region");
     CliRun malformed = CliRun.aws(home, "contain", "instance", "web-1", "--case", "IR-42", "--ticket", "T");
     assertThat(malformed.exit()).isEqualTo(2);
     assertThat(malformed.err()).contains("Failed to parse instance id 'web-1'");
     CliRun otherRegion = CliRun.run("contain", "instance", target, "--case", "IR-42", "--ticket", "T", "--home", home.toString(),
         "--endpoint-url", MotoServer.endpoint().toString(), "--region", "eu-west-1");
-    assertThat(otherRegion.exit()).isEqualTo(2);
+    assertThat(otherRegion.exit()).isEqualTo(3);
     assertThat(otherRegion.err()).contains(target, "eu-west-1");
     CliRun noCase = CliRun.aws(home, "contain", "instance", target, "--case", "NOPE", "--ticket", "T");
     assertThat(noCase.exit()).isEqualTo(2);

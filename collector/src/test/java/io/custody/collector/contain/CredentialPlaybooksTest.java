@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.custody.collector.testing.CliRun;
 import io.custody.collector.testing.SeedScenario;
-import io.custody.evidence.internal.Json;
+import io.custody.evidence.Json;
 import io.custody.evidence.testing.MotoServer;
 import io.custody.evidence.workspace.Case;
 import io.custody.evidence.workspace.CaseStore;
@@ -34,7 +34,7 @@ class CredentialPlaybooksTest {
   void open() {
     iam = SeedScenario.client(IamClient.builder(), MotoServer.endpoint(), "us-east-1");
     s3 = SeedScenario.client(S3Client.builder().forcePathStyle(true), MotoServer.endpoint(), "us-east-1");
-    assertThat(CliRun.run("case", "open", "IR-9", "--examiner", "Jane", "--home", home.toString()).exit()).isZero();
+    assertThat(CliRun.run("case", "open", "--case", "IR-9", "--examiner", "Jane", "--home", home.toString()).exit()).isZero();
   }
 
   @AfterEach
@@ -102,7 +102,7 @@ class CredentialPlaybooksTest {
   @Test
   void accessKey_unknown_clearError() {
     CliRun r = CliRun.aws(home, "contain", "access-key", "AKIAIOSFODNN7EXAMPLE", "--case", "IR-9");
-    assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+    assertThat(r.exit()).as(r.toString()).isEqualTo(3);
     assertThat(r.err()).contains("AKIAIOSFODNN7EXAMPLE");
     CliRun bad = CliRun.aws(home, "contain", "access-key", "not-a-key", "--case", "IR-9");
     assertThat(bad.exit()).isEqualTo(2);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.custody.collector.testing.CliRun;
 import io.custody.collector.testing.SeedScenario;
-import io.custody.evidence.internal.Json;
+import io.custody.evidence.Json;
 import io.custody.evidence.testing.MotoServer;
 import io.custody.evidence.workspace.Case;
 import io.custody.evidence.workspace.CaseStore;
@@ -46,7 +46,7 @@ class SweepTest {
       String snap = west.createSnapshot(r -> r.volumeId(vol)).snapshotId();
       west.modifySnapshotAttribute(r -> r.snapshotId(snap).attribute("createVolumePermission").operationType("add").userIds("999988887777"));
     }
-    assertThat(CliRun.run("case", "open", "IR-5", "--examiner", "Jane", "--home", home.toString()).exit()).isZero();
+    assertThat(CliRun.run("case", "open", "--case", "IR-5", "--examiner", "Jane", "--home", home.toString()).exit()).isZero();
     CliRun r = CliRun.aws(home, "sweep", "--case", "IR-5", "--access-key", key, "--since", since.toString(), "--regions", "us-east-1,us-west-2", "--json");
     assertThat(r.exit()).as(r.toString()).isZero();
     JsonNode regions = Json.mapper().readTree(r.out()).get("regions");
@@ -91,7 +91,7 @@ class SweepTest {
 
   @Test
   void sweep_badInput() {
-    assertThat(CliRun.run("case", "open", "IR-7", "--examiner", "Jane", "--home", home.toString()).exit()).isZero();
+    assertThat(CliRun.run("case", "open", "--case", "IR-7", "--examiner", "Jane", "--home", home.toString()).exit()).isZero();
     assertThat(CliRun.aws(home, "sweep", "--case", "IR-7", "--since", "yesterday").exit()).isEqualTo(2);
     assertThat(CliRun.aws(home, "sweep", "--case", "IR-7", "--principal", "backdoor").exit()).isEqualTo(2);
     assertThat(CliRun.aws(home, "sweep", "--case", "IR-7", "--access-key", "AKIAIOSFODNN7EXAMPLE", "--principal", "arn:aws:iam::1:user/x").exit())

@@ -7,7 +7,7 @@ import io.custody.collector.testing.AwsCallLog;
 import io.custody.collector.testing.CliRun;
 import io.custody.collector.testing.SeedScenario;
 import io.custody.collector.testing.WorkstationPolicy;
-import io.custody.evidence.internal.Json;
+import io.custody.evidence.Json;
 import io.custody.evidence.testing.MotoServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -94,7 +94,7 @@ class WorkstationPolicyTest {
       trailBucket(s3);
       workstation = useKeysOf(iam, "workstation", emulatorPolicy());
     }
-    assertThat(CliRun.run("case", "open", "IR-1", "--examiner", "E", "--home", home.toString()).exit()).isZero();
+    assertThat(CliRun.run("case", "open", "--case", "IR-1", "--examiner", "E", "--home", home.toString()).exit()).isZero();
     MotoServer.enforceIam();
     AwsCallLog.start(workstation);
     List<CliRun> runs = new ArrayList<>();
@@ -125,7 +125,7 @@ class WorkstationPolicyTest {
       s3.putObject(r -> r.bucket("other-logs").key(TRAIL_KEY), software.amazon.awssdk.core.sync.RequestBody.fromString("{}"));
       useKeysOf(iam, "no-get", documented().without("s3:GetObject").forEmulator());
     }
-    assertThat(CliRun.run("case", "open", "IR-3", "--examiner", "E", "--home", home.toString()).exit()).isZero();
+    assertThat(CliRun.run("case", "open", "--case", "IR-3", "--examiner", "E", "--home", home.toString()).exit()).isZero();
     MotoServer.enforceIam();
     CliRun noGet = CliRun.aws(home, "acquire", "cloudtrail", "--case", "IR-3", "--bucket", TRAIL_BUCKET, TRAIL_PREFIX[0], TRAIL_PREFIX[1]);
     assertThat(noGet.exit()).as(noGet.toString()).isEqualTo(3);
@@ -146,7 +146,7 @@ class WorkstationPolicyTest {
       String policy = documented().without("ec2:CreateSnapshots").without("ec2:CreateSnapshot").forEmulator();
       useKeysOf(iam, "weak", policy);
     }
-    assertThat(CliRun.run("case", "open", "IR-2", "--examiner", "E", "--home", home.toString()).exit()).isZero();
+    assertThat(CliRun.run("case", "open", "--case", "IR-2", "--examiner", "E", "--home", home.toString()).exit()).isZero();
     MotoServer.enforceIam();
     CliRun r = CliRun.aws(home, "contain", "instance", seed.instances.get(0), "--case", "IR-2", "--ticket", "T-2", "--json");
     assertThat(r.exit()).as(r.toString()).isEqualTo(3);

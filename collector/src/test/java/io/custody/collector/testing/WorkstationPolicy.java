@@ -3,7 +3,7 @@ package io.custody.collector.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.custody.evidence.internal.Json;
+import io.custody.evidence.Json;
 import io.custody.evidence.testing.MotoServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;

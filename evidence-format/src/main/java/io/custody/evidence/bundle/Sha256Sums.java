@@ -1,7 +1,7 @@
 package io.custody.evidence.bundle;
 
+import io.custody.evidence.Printable;
 import io.custody.evidence.Sha256;
-import io.custody.evidence.internal.Printable;
 import io.custody.evidence.workspace.Names;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,20 +1,19 @@
 package io.custody.evidence.cli;
 
 import io.custody.evidence.CustodyException;
+import io.custody.evidence.ExitCode;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 
 /**
- * Turns every failure into its documented exit code, in one place (STYLE.md): 0 ok, 1 verification
- * failed or findings, 2 usage, 3 AWS/permission, 4 partial acquisition, 5 host/OS, 70 internal.
- * Stack traces only with {@code --verbose}.
+ * Turns every failure into its documented exit code, in one place (STYLE.md): a {@link
+ * CustodyException} into the {@link ExitCode} it names, a usage error into 2, anything else into 70
+ * with its stack trace only under {@code --verbose}. Also puts the exit codes and the example of each
+ * command on its {@code --help} page.
  */
 public final class ExitCodes implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
-
-  public static final int OK = 0;
-  public static final int FINDINGS = 1;
-  public static final int USAGE = 2;
-  public static final int INTERNAL = 70;
 
   private final String tool;
 
@@ -22,11 +21,22 @@ public final class ExitCodes implements CommandLine.IExecutionExceptionHandler, 
     this.tool = tool;
   }
 
-  /** Installs both handlers on a command line. */
+  /** Installs both handlers, and the exit-code list on every command's help, on a command line. */
   public CommandLine install(CommandLine cl) {
     cl.setExecutionExceptionHandler(this);
     cl.setParameterExceptionHandler(this);
+    helpPages(cl);
     return cl;
+  }
+
+  /** Each command's help lists the exit codes (all of them: their meaning is the same everywhere). */
+  private static void helpPages(CommandLine cl) {
+    Map<String, String> codes = new LinkedHashMap<>();
+    for (ExitCode c : ExitCode.values()) {
+      codes.put(String.format("%3d", c.code()), c.meaning());
+    }
+    cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+    cl.getSubcommands().values().forEach(ExitCodes::helpPages);
   }
 
   @Override
@@ -39,7 +49,7 @@ public final class ExitCodes implements CommandLine.IExecutionExceptionHandler, 
         ce.printStackTrace(err);
       }
       err.flush();
-      return ce.exitCode();
+      return ce.exitCode().code();
     }
     err.println(tool + ": internal error: " + ex);
     if (verbose) {
@@ -48,7 +58,7 @@ public final class ExitCodes implements CommandLine.IExecutionExceptionHandler, 
       err.println(tool + ": run again with --verbose for details");
     }
     err.flush();
-    return INTERNAL;
+    return ExitCode.INTERNAL.code();
   }
 
   @Override
@@ -60,7 +70,7 @@ public final class ExitCodes implements CommandLine.IExecutionExceptionHandler, 
       err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help'.");
     }
     err.flush();
-    return USAGE;
+    return ExitCode.USAGE.code();
   }
 
   private static boolean verbose(CommandLine.ParseResult parsed) {

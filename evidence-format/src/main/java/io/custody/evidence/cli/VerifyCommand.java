@@ -1,34 +1,34 @@
 package io.custody.evidence.cli;
 
 import io.custody.evidence.ByteSize;
-import io.custody.evidence.internal.Json;
+import io.custody.evidence.ExitCode;
+import io.custody.evidence.InvalidInputException;
 import io.custody.evidence.sign.Pem;
 import io.custody.evidence.verify.BundleVerifier;
 import io.custody.evidence.verify.Finding;
 import io.custody.evidence.verify.VerificationReport;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code verify BUNDLE.tar|DIR --trust CERT.pem [--json]}: checks a bundle offline and lists every
- * finding. Exit 0 only when every check passes, 1 otherwise.
+ * finding. Exit 0 only when every check passes, 1 otherwise; 2 when the bundle or a certificate
+ * cannot be read at all.
  */
 @Command(
     name = "verify",
     description = "Verify an evidence bundle offline: signature, every file, custody chain, evidence hashes.",
-    mixinStandardHelpOptions = true)
-public final class VerifyCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
+    mixinStandardHelpOptions = true,
+    footerHeading = "%nExample:%n",
+    footer = {"  custody-verify IR-2026-001.evb.tar --trust examiner.cert.pem", "  custody verify IR-2026-001.evb.tar --trust examiner.cert.pem"})
+public final class VerifyCommand extends CliCommand {
 
   @Parameters(index = "0", paramLabel = "BUNDLE", description = "The bundle: its .tar, or its extracted folder.")
   Path bundle;
@@ -43,25 +43,21 @@ public final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--tmp", paramLabel = "DIR", description = "Where to spool what a tar holds out of order (default: java.io.tmpdir).")
   Path tmp;
 
-  @Option(names = "--json", description = "Print the report as one JSON document.")
-  boolean json;
-
   @Override
-  public Integer call() {
+  protected Output run() {
+    if (!Files.exists(bundle)) {
+      throw new InvalidInputException("Failed to verify '" + bundle + "': no such file or folder");
+    }
     List<X509Certificate> anchors = new ArrayList<>();
     trust.forEach(p -> anchors.addAll(Pem.readCertificates(p)));
     List<X509Certificate> tsaAnchors = new ArrayList<>();
     tsaTrust.forEach(p -> tsaAnchors.addAll(Pem.readCertificates(p)));
     Path tmpDir = tmp != null ? tmp : Path.of(System.getProperty("java.io.tmpdir"));
-    VerificationReport r = new BundleVerifier(anchors, tsaAnchors, tmpDir).verify(bundle);
-    PrintWriter out = spec.commandLine().getOut();
-    if (json) {
-      out.print(Json.writeString(r));
-    } else {
-      render(r, out);
+    VerificationReport r;
+    try (TerminalProgress bar = TerminalProgress.start("Verifying", -1)) {
+      r = new BundleVerifier(anchors, tsaAnchors, tmpDir).verify(bundle, bar);
     }
-    out.flush();
-    return r.ok() ? ExitCodes.OK : ExitCodes.FINDINGS;
+    return new Output(r, out -> render(r, out), r.ok() ? ExitCode.OK : ExitCode.FINDINGS);
   }
 
   static void render(VerificationReport r, PrintWriter out) {

@@ -26,7 +26,15 @@ public final class VerifyMain {
     CommandLine cl = new CommandLine(new VerifyCommand());
     cl.setCommandName("custody-verify");
     cl.getCommandSpec().version("custody-verify " + ToolVersion.version());
-    cl.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("--verbose").description("Stack traces on internal errors.").build());
+    cl.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("--verbose").description("Stack traces on errors.").build());
+    cl.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("--no-progress").description("No progress bar on stderr.")
+        .setter(new CommandLine.Model.ISetter() {
+          @Override
+          public <T> T set(T value) {
+            TerminalProgress.disable(Boolean.TRUE.equals(value));
+            return null;
+          }
+        }).type(boolean.class).build());
     return new ExitCodes("custody-verify").install(cl);
   }
 }

@@ -1,8 +1,8 @@
 package io.custody.evidence.custody;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.custody.evidence.Json;
 import io.custody.evidence.Sha256;
-import io.custody.evidence.internal.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;

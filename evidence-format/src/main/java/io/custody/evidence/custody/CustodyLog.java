@@ -2,10 +2,10 @@ package io.custody.evidence.custody;
 
 import io.custody.evidence.HostException;
 import io.custody.evidence.IntegrityException;
+import io.custody.evidence.Json;
 import io.custody.evidence.Sha256;
-import io.custody.evidence.internal.DurableFiles;
-import io.custody.evidence.internal.Json;
-import io.custody.evidence.internal.Locks;
+import io.custody.evidence.files.DurableFiles;
+import io.custody.evidence.files.Locks;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

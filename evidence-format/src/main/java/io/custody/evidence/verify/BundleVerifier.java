@@ -8,7 +8,10 @@ import io.custody.evidence.custody.CustodyChain;
 import io.custody.evidence.custody.CustodyEntry;
 import io.custody.evidence.custody.CustodyObject;
 import io.custody.evidence.custody.Outcome;
+import io.custody.evidence.hash.ProgressInputStream;
+import io.custody.evidence.hash.ProgressListener;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -16,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Verifies an EVB 1.0 bundle (a tar or its extracted folder) offline. Reads it once, streaming;
@@ -52,11 +56,46 @@ public final class BundleVerifier {
   }
 
   public VerificationReport verify(Path bundle) {
+    return verify(bundle, ProgressListener.NONE);
+  }
+
+  /** Verifies a bundle, telling {@code progress} how many of its bytes were read. */
+  public VerificationReport verify(Path bundle, ProgressListener progress) {
     if (!Files.exists(bundle)) {
       return report(bundle.toString(), null, List.of(new Finding("archive", null, "no such file or folder: " + bundle)), null, null, 0, 0, 0, 0);
     }
-    BundleSource source = Files.isDirectory(bundle) ? new DirectorySource(bundle) : new TarSource(bundle);
+    long total = size(bundle);
+    AtomicLong read = new AtomicLong();
+    BundleSource source = Files.isDirectory(bundle) ? new Counted(new DirectorySource(bundle), read, total, progress)
+        : new TarSource(() -> new ProgressInputStream(Files.newInputStream(bundle), read, total, progress));
     return verify(source, bundle.toString());
+  }
+
+  /** The bytes a verification reads: the tar's size, or the sum of the folder's files. */
+  private static long size(Path bundle) {
+    try (var s = Files.walk(bundle)) {
+      return s.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> p.toFile().length()).sum();
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** A folder whose files report the bytes read from them. */
+  private record Counted(BundleSource source, AtomicLong read, long total, ProgressListener progress) implements BundleSource {
+    @Override
+    public void forEach(Handler handler) throws IOException {
+      source.forEach((e, in) -> handler.entry(e, new ProgressInputStream(in, read, total, progress)));
+    }
+
+    @Override
+    public boolean canReopen() {
+      return source.canReopen();
+    }
+
+    @Override
+    public InputStream reopen(String name) throws IOException {
+      return source.reopen(name);
+    }
   }
 
   /** Verifies a tar given as bytes (for the fuzz test). */

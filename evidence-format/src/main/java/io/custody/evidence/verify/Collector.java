@@ -2,11 +2,11 @@ package io.custody.evidence.verify;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.custody.evidence.HashAlgorithm;
+import io.custody.evidence.Json;
+import io.custody.evidence.Printable;
 import io.custody.evidence.Sha256;
 import io.custody.evidence.bundle.BundleLayout;
 import io.custody.evidence.bundle.Manifest;
-import io.custody.evidence.internal.Json;
-import io.custody.evidence.internal.Printable;
 import io.custody.evidence.segment.Segment;
 import io.custody.evidence.workspace.Item;
 import io.custody.evidence.workspace.Names;

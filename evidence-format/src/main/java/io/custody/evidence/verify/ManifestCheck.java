@@ -1,13 +1,13 @@
 package io.custody.evidence.verify;
 
 import io.custody.evidence.HashAlgorithm;
+import io.custody.evidence.Printable;
 import io.custody.evidence.Sha256;
 import io.custody.evidence.bundle.BundleLayout;
 import io.custody.evidence.bundle.Manifest;
 import io.custody.evidence.custody.ChainReport;
 import io.custody.evidence.segment.Segment;
 import io.custody.evidence.segment.SegmentNames;
-import io.custody.evidence.internal.Printable;
 import io.custody.evidence.workspace.Item;
 import io.custody.evidence.workspace.Names;
 import java.nio.charset.StandardCharsets;

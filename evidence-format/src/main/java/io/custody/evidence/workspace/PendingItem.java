@@ -2,16 +2,16 @@ package io.custody.evidence.workspace;
 
 import io.custody.evidence.HashAlgorithm;
 import io.custody.evidence.HostException;
+import io.custody.evidence.Json;
 import io.custody.evidence.Sha256;
 import io.custody.evidence.custody.CustodyEntry;
 import io.custody.evidence.custody.CustodyObject;
 import io.custody.evidence.custody.Event;
 import io.custody.evidence.custody.Outcome;
+import io.custody.evidence.files.DurableFiles;
 import io.custody.evidence.hash.HashResult;
 import io.custody.evidence.hash.HashingEngine;
 import io.custody.evidence.hash.ProgressListener;
-import io.custody.evidence.internal.DurableFiles;
-import io.custody.evidence.internal.Json;
 import io.custody.evidence.segment.Segment;
 import io.custody.evidence.segment.SegmentWriter;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.custody.evidence.testing;
 
 import io.custody.evidence.HashAlgorithm;
+import io.custody.evidence.Json;
 import io.custody.evidence.bundle.Sealer;
-import io.custody.evidence.internal.Json;
 import io.custody.evidence.segment.Compression;
 import io.custody.evidence.sign.ExaminerKeys;
 import io.custody.evidence.sign.KeyAlgorithm;

@@ -3,8 +3,8 @@ package io.custody.evidence.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.custody.evidence.Json;
 import io.custody.evidence.Sha256;
-import io.custody.evidence.internal.Json;
 import io.custody.evidence.sign.Pem;
 import java.io.IOException;
 import java.net.URISyntaxException;

@@ -2,8 +2,8 @@ package io.custody.lime.capture;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.custody.evidence.Json;
 import io.custody.evidence.Sha256;
-import io.custody.evidence.internal.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -24,7 +24,7 @@ public final class CaptureDocument {
   public static final String PLAN_SHA256 = "PlanSha256";
   public static final String RESULT_URL = "ResultUrl";
   public static final String EXECUTION_TIMEOUT = "executionTimeout";
-  static final String URL_PATTERN = "^https?://[A-Za-z0-9._~:/?&=%+-]{1,4000}$";
+  public static final String URL_PATTERN = "^https?://[A-Za-z0-9._~:/?&=%+-]{1,4000}$";
 
   private CaptureDocument() {}
 

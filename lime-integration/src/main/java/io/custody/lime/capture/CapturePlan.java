@@ -24,10 +24,10 @@ import java.util.function.IntFunction;
  * …
  * </pre>
  */
-final class CapturePlan {
+public final class CapturePlan {
 
   /** S3 allows 10,000 parts; some are kept free for an instance with more RAM than its type says. */
-  static final int MAX_PARTS = 9_000;
+  public static final int MAX_PARTS = 9_000;
 
   private final byte[] bytes;
   private final int parts;
@@ -38,16 +38,16 @@ final class CapturePlan {
   }
 
   /** A published module and the presigned GET of it. */
-  record Module(KernelRelease release, Sha256 sha256, URI url) {}
+  public record Module(KernelRelease release, Sha256 sha256, URI url) {}
 
   /** The LiME source archive a host may compile when it has no module (only with --allow-build-on-host). */
-  record Source(Sha256 sha256, URI url) {}
+  public record Source(Sha256 sha256, URI url) {}
 
   static CapturePlan of(int port, long partSize, int parts, List<Module> modules, IntFunction<URI> partUrl) {
     return of(port, partSize, parts, Transport.NONE, modules, null, partUrl);
   }
 
-  static CapturePlan of(int port, long partSize, int parts, Transport transport, List<Module> modules, Source source, IntFunction<URI> partUrl) {
+  public static CapturePlan of(int port, long partSize, int parts, Transport transport, List<Module> modules, Source source, IntFunction<URI> partUrl) {
     StringBuilder sb = new StringBuilder("custody-lime-plan 1\n");
     sb.append("port ").append(port).append('\n');
     sb.append("part_size ").append(partSize).append('\n');
@@ -69,14 +69,14 @@ final class CapturePlan {
    * The part size for {@code ramBytes}: at least {@code wanted}, grown to whole MiB so the capture
    * fits in {@link #MAX_PARTS} parts.
    */
-  static long partSize(long ramBytes, long wanted) {
+  public static long partSize(long ramBytes, long wanted) {
     long need = (expectedBytes(ramBytes) + MAX_PARTS - 1) / MAX_PARTS;
     long mib = 1L << 20;
     return Math.max(wanted, (need + mib - 1) / mib * mib);
   }
 
   /** Parts to presign: the instance type's RAM plus 10 % and 64 MiB of headroom (LiME headers, RAM the type understates). */
-  static int parts(long ramBytes, long partSize) {
+  public static int parts(long ramBytes, long partSize) {
     long n = (expectedBytes(ramBytes) + partSize - 1) / partSize;
     return (int) Math.min(Math.max(n, 1), 10_000);
   }
@@ -85,15 +85,15 @@ final class CapturePlan {
     return ramBytes + ramBytes / 10 + (64L << 20);
   }
 
-  byte[] bytes() {
+  public byte[] bytes() {
     return bytes.clone();
   }
 
-  int parts() {
+  public int parts() {
     return parts;
   }
 
-  Sha256 sha256() {
+  public Sha256 sha256() {
     return Sha256.digest(bytes);
   }
 }

@@ -1,0 +1,46 @@
+package io.custody.collector.cli;
+
+import io.custody.collector.acquire.FileAcquisition;
+import io.custody.evidence.cli.CliCommand;
+import io.custody.evidence.cli.Output;
+import io.custody.evidence.cli.TerminalProgress;
+import io.custody.evidence.workspace.Case;
+import io.custody.evidence.workspace.Item;
+import io.custody.evidence.workspace.ItemType;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code custody case add --case CASE FILE --type T --source-id ID}. */
+@Command(name = "add", description = "Acquire a file or block device into the case as an evidence item (hashed, stored, recorded).",
+    mixinStandardHelpOptions = true,
+    footerHeading = "%nExample:%n", footer = "  custody case add --case IR-2026-001 /evidence/web-1.img --type disk --source-id vol-0123456789abcdef0 --md5")
+final class CaseAddCommand extends CliCommand {
+
+  @Mixin CaseOption kase;
+  @Mixin StorageArgs storage;
+
+  @Parameters(arity = "1..2", paramLabel = "FILE",
+      description = "The file or block device to acquire (read only, never written); before it, the case id (deprecated: use --case).")
+  List<String> args;
+
+  @Option(names = "--type", required = true, paramLabel = "TYPE", description = "disk, memory, metadata, console, log or other.")
+  String type;
+
+  @Option(names = "--source-id", required = true, paramLabel = "ID", description = "Where it came from: vol-…, i-…, snap-…, a host name.")
+  String sourceId;
+
+  @Override
+  protected Output run() {
+    Case c = kase.load(args.size() == 2 ? args.get(0) : null);
+    Path file = Path.of(args.get(args.size() - 1));
+    Item added;
+    try (TerminalProgress bar = TerminalProgress.start("Acquiring " + sourceId, FileAcquisition.expectedSize(file))) {
+      added = FileAcquisition.add(c, file, ItemType.parse(type), sourceId, storage.options(), bar);
+    }
+    return Output.ok(added, out -> Texts.item(added, out));
+  }
+}

@@ -1,0 +1,41 @@
+package io.custody.collector.cli;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.custody.collector.acquire.CaptureSetup;
+import io.custody.collector.aws.AwsSession;
+import io.custody.evidence.cli.CliCommand;
+import io.custody.evidence.cli.Output;
+import io.custody.lime.ModuleLibrary;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code custody lime publish DIR --bucket B}: built modules into the capture bucket's module library. */
+@Command(name = "publish", description = "Store built modules in the module library: s3://BUCKET/lime/<release>/lime.ko and its SHA-256.",
+    mixinStandardHelpOptions = true, footerHeading = "%nExample:%n", footer = "  custody lime publish lime-modules --bucket acme-forensic-capture")
+final class LimePublishCommand extends CliCommand {
+
+  @Mixin AwsOptions aws;
+
+  @Option(names = "--bucket", required = true, paramLabel = "BUCKET", description = "The bucket of the module library (the capture bucket).")
+  String bucket;
+
+  @Parameters(index = "0", paramLabel = "DIR", description = "A folder of <release>/lime.ko (as lime build makes it), or one holding lime.ko.")
+  Path dir;
+
+  /** What {@code --json} prints. */
+  record Published(@JsonProperty("bucket") String bucket, @JsonProperty("modules") List<ModuleLibrary.Entry> modules) {}
+
+  @Override
+  protected Output run() {
+    List<ModuleLibrary.Entry> done;
+    try (AwsSession session = aws.open()) {
+      done = new CaptureSetup(session).publish(bucket, dir);
+    }
+    return Output.ok(new Published(bucket, done),
+        o -> done.forEach(e -> o.println("published   s3://" + bucket + "/" + e.key() + "  sha256 " + e.sha256())));
+  }
+}

@@ -1,4 +1,0 @@
-package io.custody.lime.ssm;
-
-/** What HeadObject tells about an object. */
-public record ObjectInfo(String key, long size, String etag) {}
