@@ -6,6 +6,7 @@ import io.custody.evidence.HashAlgorithm;
 import io.custody.evidence.HostException;
 import io.custody.evidence.IntegrityException;
 import io.custody.evidence.Sha256;
+import io.custody.evidence.files.BulkInputStream;
 import io.custody.evidence.segment.Compression;
 import io.custody.evidence.segment.Segment;
 import io.custody.evidence.workspace.Case;
@@ -25,7 +26,7 @@ import java.security.MessageDigest;
  * analysis that stops early has not verified what it read) and must not trust their results until
  * then. A missing segment is a {@link HostException}.
  */
-public final class ItemStream extends InputStream {
+public final class ItemStream extends BulkInputStream {
 
   private final Case kase;
   private final Item item;
@@ -38,13 +39,6 @@ public final class ItemStream extends InputStream {
   public ItemStream(Case kase, Item item) {
     this.kase = kase;
     this.item = item;
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] b = new byte[1];
-    int n = read(b, 0, 1);
-    return n < 0 ? -1 : b[0] & 0xff;
   }
 
   @Override

@@ -2,8 +2,8 @@ package io.custody.collector.acquire;
 
 import io.custody.collector.acquire.DirectAcquisition.BadBlock;
 import io.custody.collector.aws.EbsDirectGateway.Block;
+import io.custody.evidence.files.BulkInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ import java.util.function.Function;
  * then obtains the remaining blocks (for the rerun) and returns every failure. Not thread-safe: one
  * reader.
  */
-final class OrderedBlocks extends InputStream {
+final class OrderedBlocks extends BulkInputStream {
 
   /** What the per-block work gives back: the verified bytes, or why there are none. */
   record Obtained(byte[] data, String problem) {
@@ -76,12 +76,6 @@ final class OrderedBlocks extends InputStream {
   /** True once a block that could not be verified ended the stream. */
   boolean stoppedByBadBlock() {
     return !bad.isEmpty();
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
   }
 
   @Override

@@ -1,7 +1,7 @@
 package io.custody.collector.acquire;
 
+import io.custody.evidence.files.BulkInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,7 +10,7 @@ import java.util.List;
  * retried sector by sector; sectors that still fail are filled with zeros and recorded with their
  * offset, so the acquisition goes on and says exactly what it could not read.
  */
-final class SectorReader extends InputStream {
+final class SectorReader extends BulkInputStream {
 
   static final int SECTOR = 512;
   private static final int CHUNK = 1 << 20;
@@ -26,12 +26,6 @@ final class SectorReader extends InputStream {
 
   List<UnreadableRange> unreadable() {
     return unreadable;
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.custody.collector.acquire;
 
+import io.custody.evidence.files.BulkInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,7 +19,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * 0:0 and the given modification time. An entry whose data is not exactly its declared size fails the
  * read.
  */
-final class TarFeed extends InputStream {
+final class TarFeed extends BulkInputStream {
 
   /** The next entry, or null when there is none; its data stream is closed once copied. */
   interface Source {
@@ -44,12 +45,6 @@ final class TarFeed extends InputStream {
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
     tar.setAddPaxHeadersForNonAsciiNames(true);
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
   }
 
   @Override

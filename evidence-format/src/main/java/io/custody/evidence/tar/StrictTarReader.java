@@ -1,5 +1,6 @@
 package io.custody.evidence.tar;
 
+import io.custody.evidence.files.BulkInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -249,17 +250,11 @@ public final class StrictTarReader {
   }
 
   /** An entry's data: exactly {@code size} bytes, then end of stream. */
-  private final class Bounded extends InputStream {
+  private final class Bounded extends BulkInputStream {
     private long left;
 
     Bounded(long size) {
       this.left = size;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
