@@ -117,4 +117,61 @@ class CrashResumeIT {
         + ", actions left open by kills=" + io.custody.evidence.custody.CustodyLog.openIntents(chain.entries()).size());
     Files.writeString(tmp.resolve("summary.txt"), "ok");
   }
+
+  /**
+   * The process halted (as kill -9) before each custody entry of a whole {@code contain instance}
+   * run, once per entry, each time on a fresh instance and case; the rerun must close every intent the
+   * halted run left open, with the resources it finds (the snapshot ids among them), and make nothing
+   * twice.
+   */
+  @Test
+  void containInstance_haltedBeforeEveryEntry_rerunRecordsWhatTheHaltedRunDid() throws Exception {
+    SeedScenario seed = SeedScenario.build(MotoServer.endpoint());
+    Path home = tmp.resolve("home");
+    Cli cli = new Cli(home).env("AWS_ACCESS_KEY_ID", MotoServer.ACCESS_KEY).env("AWS_SECRET_ACCESS_KEY", MotoServer.SECRET_KEY);
+    try (Ec2Client ec2 = SeedScenario.client(Ec2Client.builder(), MotoServer.endpoint(), "us-east-1")) {
+      var template = ec2.describeInstances(r -> r.instanceIds(seed.instances.get(0))).reservations().get(0).instances().get(0);
+      int entries = -1;
+      List<String> outcomes = new ArrayList<>();
+      for (int halt = 2; entries < 0 || halt <= entries; halt++) {
+        String caseId = "IR-H" + halt;
+        String instance = ec2.runInstances(r -> r.imageId(template.imageId()).instanceType("t3.micro").minCount(1).maxCount(1)
+            .subnetId(template.subnetId()).securityGroupIds(seed.webAppGroupId)
+            .blockDeviceMappings(b -> b.deviceName("/dev/sdf").ebs(e -> e.volumeSize(1)))).instances().get(0).instanceId();
+        assertThat(cli.custody("case", "open", "--case", caseId, "--examiner", "E").exit()).isZero();
+        List<String> cmd = List.of("contain", "instance", instance, "--case", caseId, "--ticket", "INC-1", "--allow-cidr", "10.9.0.0/24",
+            "--endpoint-url", MotoServer.endpoint().toString(), "--region", "us-east-1", "--no-progress");
+        Run halted = new Cli(home).env("AWS_ACCESS_KEY_ID", MotoServer.ACCESS_KEY).env("AWS_SECRET_ACCESS_KEY", MotoServer.SECRET_KEY)
+            .env("CUSTODY_FAULT_HALT_BEFORE_ENTRY", Integer.toString(halt)).custody(cmd.toArray(String[]::new));
+        Case kase = CaseStore.at(home, Clock.systemUTC()).load(caseId);
+        if (halted.exit() == 0) {
+          entries = (int) kase.log().verify().count(); // the run wrote fewer entries than this: every point is covered
+          assertThat(halt).as("a halt point past the end of a whole run").isGreaterThan(entries);
+          break;
+        }
+        assertThat(halted.exit()).as(halted.toString()).isEqualTo(137);
+        int openAfterHalt = io.custody.evidence.custody.CustodyLog.openIntents(kase.log().verify().entries()).size();
+        Run rerun = cli.custody(cmd.toArray(String[]::new));
+        assertThat(rerun.exit()).as("rerun after a halt before entry %d: %s", halt, rerun).isZero();
+        ChainReport chain = kase.log().verify();
+        assertThat(chain.problems()).as("halt before %d", halt).isEmpty();
+        assertThat(io.custody.evidence.custody.CustodyLog.openIntents(chain.entries())).as("intents left open after a halt before %d: %s; items %s", halt, rerun, java.util.Arrays.toString(kase.dir().resolve("items").toFile().list()))
+            .isEmpty();
+        var volumes = ec2.describeInstances(r -> r.instanceIds(instance)).reservations().get(0).instances().get(0).blockDeviceMappings()
+            .stream().map(b -> b.ebs().volumeId()).toList();
+        var snapshots = ec2.describeSnapshots(r -> r.ownerIds("self").filters(Filter.builder().name("tag:custody:case").values(caseId).build()))
+            .snapshots();
+        assertThat(snapshots).as("one snapshot per volume, halt before %d", halt).hasSize(volumes.size());
+        String recorded = chain.entries().stream().flatMap(e -> e.objects().stream()).map(o -> String.valueOf(o.sourceId()))
+            .collect(Collectors.joining(" "));
+        assertThat(snapshots).as("every snapshot id in the custody log, halt before %d", halt)
+            .allSatisfy(sn -> assertThat(recorded).contains(sn.snapshotId()));
+        assertThat(ec2.describeSecurityGroups(r -> r.filters(Filter.builder().name("tag:custody:case").values(caseId).build())).securityGroups())
+            .as("groups, halt before %d", halt).hasSize(2);
+        outcomes.add(halt + ":" + openAfterHalt);
+      }
+      assertThat(entries).as("halted before every entry of a whole run").isGreaterThan(10);
+      System.out.println("contain instance halted before each of " + (entries - 1) + " entries (halt:open intents left) " + outcomes);
+    }
+  }
 }

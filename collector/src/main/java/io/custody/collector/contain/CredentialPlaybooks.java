@@ -62,7 +62,7 @@ public final class CredentialPlaybooks {
         Playbook.step("capture-user", () -> capture(ItemType.METADATA, user, "iam-user-" + user + ".json", "aws:iam:GetUser",
             () -> Json.write(iam.userRecord(user)), "capture-user")),
         Playbook.step("deactivate-key", () -> deactivate(iam, user, key)),
-        Playbook.step("deny-all", () -> denyUser(iam, user))), log).run();
+        Playbook.step("deny-all", () -> denyUser(iam, user))), rec, List.of(key.value(), user), log).run();
   }
 
   public PlaybookReport role(String role) {
@@ -74,7 +74,7 @@ public final class CredentialPlaybooks {
     return new Playbook(List.of(
         Playbook.step("capture-role", () -> capture(ItemType.METADATA, role, "iam-role-" + role + ".json", "aws:iam:GetRole",
             () -> Json.write(iam.roleRecord(role)), "capture-role")),
-        Playbook.step("revoke-sessions", () -> revokeSessions(iam, role))), log).run();
+        Playbook.step("revoke-sessions", () -> revokeSessions(iam, role))), rec, List.of(role), log).run();
   }
 
   public PlaybookReport bucket(String bucket) {
@@ -87,7 +87,7 @@ public final class CredentialPlaybooks {
             () -> Json.write(aws.s3().bucketRecord(bucket)), "capture-before")),
         Playbook.step("block-public-access", () -> blockPublicAccess(bucket)),
         Playbook.step("capture-after", () -> capture(ItemType.METADATA, bucket, "s3-bucket-after.json", "aws:s3:GetBucketPolicy",
-            () -> Json.write(aws.s3().bucketRecord(bucket)), "capture-after"))), log).run();
+            () -> Json.write(aws.s3().bucketRecord(bucket)), "capture-after"))), rec, List.of(bucket), log).run();
   }
 
   private StepResult capture(ItemType type, String source, String name, String origin, java.util.function.Supplier<byte[]> read, String step) {

@@ -7,6 +7,8 @@ import io.custody.collector.aws.LoadBalancingGateway;
 import io.custody.collector.record.ChangeRecorder;
 import io.custody.evidence.ExitCode;
 import io.custody.evidence.InvalidInputException;
+import io.custody.evidence.Printable;
+import io.custody.evidence.ids.Cidr;
 import io.custody.evidence.custody.Acquisitions;
 import io.custody.evidence.ids.InstanceId;
 import io.custody.evidence.ids.VolumeId;
@@ -28,19 +30,20 @@ import java.util.regex.Pattern;
  */
 public final class InstancePlaybook {
 
-  private static final Pattern CIDR = Pattern.compile("[0-9a-fA-F.:]+/\\d{1,3}");
+  /** What an EC2 tag value may hold. */
+  private static final Pattern TICKET = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,256}");
 
   /**
    * @param allowCidrs CIDRs the quarantine group admits (the forensic workstation); may be empty
    * @param force stop even though a memory capture of the instance began and did not succeed
    */
   public record Options(String ticket, List<String> allowCidrs, boolean detachProfile, boolean stop, boolean force, boolean dryRun) {
+    /** Every argument is checked here, before the first AWS call: a bad one changes nothing. */
     public Options {
-      allowCidrs = List.copyOf(allowCidrs);
-      for (String c : allowCidrs) {
-        if (!CIDR.matcher(c).matches()) {
-          throw new InvalidInputException("Failed to use --allow-cidr '" + c + "': not a CIDR such as 10.0.5.0/24");
-        }
+      allowCidrs = allowCidrs.stream().map(c -> new Cidr(c).value()).toList();
+      if (ticket != null && !TICKET.matcher(ticket).matches()) {
+        throw new InvalidInputException("Failed to use --ticket '" + Printable.of(ticket) + "': an EC2 tag value holds 1-256 letters, digits, "
+            + "spaces and _ . : / = + - @");
       }
     }
   }
@@ -91,14 +94,14 @@ public final class InstancePlaybook {
       steps.add(Playbook.step("stop", this::stop));
     }
     log.println("custody: containing " + id + " in " + ec2.region() + " for case " + kase.id() + (opt.dryRun() ? " (dry run: nothing changes)" : ""));
-    return new Playbook(steps, log).run();
+    return new Playbook(steps, rec, List.of(id.value()), log).run();
   }
 
   /** Undoes the isolation: every ENI gets back the groups saved before it. */
   public PlaybookReport release() {
     Isolation isolation = new Isolation(ec2, rec, evidence, kase.id(), id);
     log.println("custody: releasing " + id + " from isolation for case " + kase.id());
-    return new Playbook(List.of(Playbook.step("release", () -> isolation.release(ec2.describeInstance(id)))), log).run();
+    return new Playbook(List.of(Playbook.step("release", () -> isolation.release(ec2.describeInstance(id)))), rec, List.of(id.value()), log).run();
   }
 
   private StepResult terminationProtection() {
@@ -174,14 +177,14 @@ public final class InstancePlaybook {
     }
     List<VolumeId> missing = info.volumes().stream().filter(v -> !existing.containsKey(v)).toList();
     if (missing.isEmpty()) {
-      return StepResult.done(name, "already snapshotted: " + existing, null);
+      return StepResult.done(name, "already snapshotted: " + existing, null, List.copyOf(existing.values()));
     }
     Map<String, String> tags = Tags.of(Tags.CASE, kase.id(), Tags.TICKET, opt.ticket(), Tags.INSTANCE, id.value());
     if (missing.size() == info.volumes().size()) {
       var c = rec.change("ec2:CreateSnapshots", id.value(), "crash-consistent snapshots of " + missing + ", tagged " + tags,
           () -> ec2.createSnapshots(id, tags, opt.dryRun()));
       return opt.dryRun() ? StepResult.planned(name, "would snapshot " + missing + " together (CreateSnapshots, DryRun allowed)")
-          : StepResult.done(name, "snapshots " + c.resourceId() + " of " + missing, c.requestId());
+          : StepResult.done(name, "snapshots " + c.resourceId() + " of " + missing, c.requestId(), List.of(c.resourceId().split(",")));
     }
     // Some volumes already have the case's snapshot (attached since, or a partial earlier run): only the others.
     List<String> requests = new ArrayList<>();
@@ -192,8 +195,10 @@ public final class InstancePlaybook {
       requests.add(c.requestId());
       made.add(v + "=" + c.resourceId());
     }
+    List<String> ids = new ArrayList<>(existing.values());
+    made.forEach(m -> ids.add(m.substring(m.indexOf('=') + 1)));
     return opt.dryRun() ? StepResult.planned(name, "would snapshot " + missing + "; existing " + existing)
-        : StepResult.done(name, "snapshots " + made + "; existing " + existing, Isolation.join(requests));
+        : StepResult.done(name, "snapshots " + made + "; existing " + existing, Isolation.join(requests), ids);
   }
 
   private StepResult tagInstance() {
@@ -231,7 +236,7 @@ public final class InstancePlaybook {
     if (memory == Acquisitions.State.UNFINISHED && !opt.force()) {
       rec.note(id.value(), "stop refused: a memory capture of " + id + " was begun and has not succeeded; stopping would lose the memory");
       return new StepResult(name, StepStatus.FAILED, "refused: a memory capture of " + id
-          + " was begun and has not succeeded; capture memory first or use --force", null, ExitCode.USAGE);
+          + " was begun and has not succeeded; capture memory first or use --force", null, ExitCode.USAGE, List.of());
     }
     var c = rec.change("ec2:StopInstances", id.value(), "stop the instance" + (memory == Acquisitions.State.UNFINISHED ? " (--force: memory not captured)" : ""),
         () -> ec2.stop(id, opt.dryRun()));

@@ -1,16 +1,23 @@
 package io.custody.collector.contain;
 
+import io.custody.collector.record.ChangeRecorder;
 import io.custody.evidence.CustodyException;
 import io.custody.evidence.ExitCode;
+import io.custody.evidence.custody.CustodyEntry;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Runs named steps in order. A step checks the current state before it changes anything, so a
  * rerun after a crash finishes the plan without doing anything twice. A failed step is reported and
  * the following steps still run (containment should go as far as it can); the run's exit code is
  * the first failure's. Each step is printed to stderr as it ends.
+ *
+ * <p>Intents a stopped run left open about the same target are closed by the step that made them
+ * when it runs again: succeeded with what it found in place (the snapshot ids, the group), or
+ * failed when it had to make the change anew.
  */
 final class Playbook {
 
@@ -22,14 +29,22 @@ final class Playbook {
   }
 
   private final List<Step> steps;
+  private final ChangeRecorder rec;
+  private final List<String> targets;
   private final PrintStream log;
 
-  Playbook(List<Step> steps, PrintStream log) {
+  /**
+   * @param rec the recorder the steps change AWS through; told each step's name
+   * @param targets what the playbook changes (its intents' targets), e.g. the instance id
+   */
+  Playbook(List<Step> steps, ChangeRecorder rec, List<String> targets, PrintStream log) {
     this.steps = List.copyOf(steps);
+    this.rec = rec;
+    this.targets = List.copyOf(targets);
     this.log = log;
   }
 
-  static Step step(String name, java.util.function.Supplier<StepResult> body) {
+  static Step step(String name, Supplier<StepResult> body) {
     return new Step() {
       @Override
       public String name() {
@@ -44,21 +59,51 @@ final class Playbook {
   }
 
   PlaybookReport run() {
+    // acquisitions (metadata, saved groups) a stopped run left unfinished: recorded before the steps look for them
+    rec.recoverInterrupted();
+    List<CustodyEntry> leftOpen = new ArrayList<>();
+    targets.forEach(t -> leftOpen.addAll(rec.openIntents(t)));
     List<StepResult> results = new ArrayList<>();
-    for (Step s : steps) {
-      StepResult r;
-      try {
-        r = s.run();
-      } catch (CustodyException e) {
-        r = new StepResult(s.name(), StepStatus.FAILED, e.getMessage(), null, e.exitCode());
-      } catch (RuntimeException e) {
-        r = new StepResult(s.name(), StepStatus.FAILED, "internal error: " + e, null, ExitCode.INTERNAL);
+    try {
+      for (Step s : steps) {
+        rec.step(s.name());
+        StepResult r = runStep(s);
+        results.add(r);
+        closeLeftOpen(s.name(), r, leftOpen);
+        log.printf("  %-9s %-22s %s%s%n", "[" + r.status().label() + "]", r.name(), r.detail() == null ? "" : r.detail(),
+            r.requestId() == null ? "" : "  (request " + r.requestId() + ")");
+        log.flush();
       }
-      results.add(r);
-      log.printf("  %-9s %-22s %s%s%n", "[" + r.status().label() + "]", r.name(), r.detail() == null ? "" : r.detail(),
-          r.requestId() == null ? "" : "  (request " + r.requestId() + ")");
-      log.flush();
+    } finally {
+      rec.step(null);
     }
     return new PlaybookReport(results);
+  }
+
+  private static StepResult runStep(Step s) {
+    try {
+      return s.run();
+    } catch (CustodyException e) {
+      return new StepResult(s.name(), StepStatus.FAILED, e.getMessage(), null, e.exitCode(), List.of());
+    } catch (RuntimeException e) {
+      return new StepResult(s.name(), StepStatus.FAILED, "internal error: " + e, null, ExitCode.INTERNAL, List.of());
+    }
+  }
+
+  /**
+   * Closes the open intents of an earlier run that this step made, now that it has run again and is
+   * done (see {@link ChangeRecorder#closeOnRerun}). A step that failed again leaves them open: nothing
+   * more is known.
+   */
+  private void closeLeftOpen(String step, StepResult r, List<CustodyEntry> leftOpen) {
+    if (r.status() != StepStatus.DONE) {
+      return;
+    }
+    for (CustodyEntry e : List.copyOf(leftOpen)) {
+      if (step.equals(ChangeRecorder.stepOf(e))) {
+        rec.closeOnRerun(e, r.detail(), r.resources());
+        leftOpen.remove(e);
+      }
+    }
   }
 }

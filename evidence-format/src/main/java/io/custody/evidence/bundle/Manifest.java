@@ -49,9 +49,19 @@ public record Manifest(
       @JsonProperty("fingerprint_sha256") String fingerprintSha256,
       @JsonProperty("algorithm") String algorithm) {}
 
-  /** Length and head of the custody chain as sealed. */
-  @JsonPropertyOrder({"entries", "head_sha256"})
-  public record Custody(@JsonProperty("entries") int entries, @JsonProperty("head_sha256") Sha256 headSha256) {}
+  /**
+   * Length and head of the custody chain as sealed, and the actions begun and never finished when
+   * the case was sealed with {@code --allow-incomplete} (their intent entries' numbers; absent when
+   * there were none).
+   */
+  @JsonPropertyOrder({"entries", "head_sha256", "open_intents"})
+  public record Custody(@JsonProperty("entries") int entries, @JsonProperty("head_sha256") Sha256 headSha256,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonProperty("open_intents") List<Long> openIntents) {
+
+    public Custody(int entries, Sha256 headSha256) {
+      this(entries, headSha256, List.of());
+    }
+  }
 
   /** A source (volume, instance, snapshot, file) and the items taken from it. */
   @JsonPropertyOrder({"source_id", "items"})

@@ -8,6 +8,7 @@ import io.custody.evidence.Sha256;
 import io.custody.evidence.ToolVersion;
 import io.custody.evidence.custody.ChainReport;
 import io.custody.evidence.custody.CustodyEntry;
+import io.custody.evidence.custody.CustodyLog;
 import io.custody.evidence.custody.CustodyObject;
 import io.custody.evidence.custody.Event;
 import io.custody.evidence.custody.Outcome;
@@ -92,6 +93,12 @@ public final class Sealer {
       throw new InvalidInputException("Failed to seal case '" + kase.id() + "': acquisitions " + interrupted
           + " are still running (see 'custody case status'); wait for them, or seal with --allow-incomplete to leave them out");
     }
+    List<CustodyEntry> open = CustodyLog.openIntents(kase.log().verify().entries());
+    if (!open.isEmpty() && !allowIncomplete) {
+      throw new InvalidInputException("Failed to seal case '" + kase.id() + "': " + open.size() + " action(s) begun and never recorded as "
+          + "finished: " + describe(open) + " (see 'custody case status'); run the command that began each again (it completes the record), "
+          + "or seal with --allow-incomplete, which the bundle states");
+    }
     List<Item> items = kase.items();
     checkItemFiles(items);
     Instant now = kase.clock().instant().truncatedTo(ChronoUnit.SECONDS);
@@ -104,7 +111,8 @@ public final class Sealer {
         .objects(items.stream().map(i -> CustodyObject.item(i.id(), i.hashes().sha256())).toList())
         .notes("sealing bundle " + bundleId + " signed by " + Pem.subject(cert) + " (SHA-256 " + fingerprint + ")"
             + (tsa == null ? "" : ", time-stamped by " + tsa.getHost())
-            + (interrupted.isEmpty() ? "" : "; left out unfinished acquisitions " + interrupted)));
+            + (interrupted.isEmpty() ? "" : "; left out unfinished acquisitions " + interrupted)
+            + (open.isEmpty() ? "" : "; sealed with actions never recorded as finished (--allow-incomplete): " + describe(open))));
     Path partial = out.resolveSibling(out.getFileName() + ".partial");
     try {
       Result r = write(bundleId, now, items, cert, fingerprint, partial, out);
@@ -118,6 +126,19 @@ public final class Sealer {
       kase.log().complete(intent, Event.of("sealed").notes("sealing failed: " + e.getMessage()), Outcome.FAILED);
       throw e;
     }
+  }
+
+  /** Open intents as people read them: {@code #12 contained ec2:CreateSnapshots on i-…}. */
+  private static String describe(List<CustodyEntry> open) {
+    return open.stream().limit(10).map(e -> "#" + e.seq() + " " + e.event() + (e.aws() == null ? "" : " " + e.aws().api())
+        + (e.objects().isEmpty() || e.objects().get(0).sourceId() == null ? "" : " on " + e.objects().get(0).sourceId())).toList()
+        + (open.size() > 10 ? " and " + (open.size() - 10) + " more" : "");
+  }
+
+  /** The intents open when sealing began: all but the seal's own, which is the last entry. */
+  private static List<Long> openBefore(List<CustodyEntry> entries) {
+    long sealIntent = entries.isEmpty() ? -1 : entries.get(entries.size() - 1).seq();
+    return CustodyLog.openIntents(entries).stream().map(CustodyEntry::seq).filter(seq -> seq != sealIntent).toList();
   }
 
   private Result write(String bundleId, Instant now, List<Item> items, X509Certificate cert, String fingerprint, Path partial, Path out) {
@@ -144,7 +165,8 @@ public final class Sealer {
       small.put(BundleLayout.CONFIG_JSON, Json.write(new Config(kase.dir().getParent().getParent().toString(), tsa == null ? null : tsa.toString(),
           KeyAlgorithm.of(cert.getPublicKey()).label())));
       small.put(BundleLayout.UCO, UcoExport.write(bundleId, kase.info(), ToolVersion.version(), items, entries));
-      small.put(BundleLayout.VERIFY_TXT, VerifyText.write(bundleId, fingerprint, items, report.count(), report.head(), tsa != null));
+      small.put(BundleLayout.VERIFY_TXT, VerifyText.write(bundleId, fingerprint, items, report.count(), report.head(), tsa != null,
+          openBefore(report.entries())));
 
       // Sealed files and their hashes: small files now, evidence files from their acquisition records
       // (checked again while they are copied).
@@ -164,7 +186,7 @@ public final class Sealer {
       Manifest manifest = new Manifest(BundleLayout.FORMAT, BundleLayout.FORMAT_VERSION, bundleId,
           DateTimeFormatter.ISO_INSTANT.format(now), kase.info(), tool,
           new Manifest.Signer(Pem.subject(cert), fingerprint, KeyAlgorithm.of(cert.getPublicKey()).label()),
-          new Manifest.Custody(report.count(), report.head()), sources(items), items, files);
+          new Manifest.Custody(report.count(), report.head(), openBefore(report.entries())), sources(items), items, files);
       byte[] manifestBytes = Json.write(manifest);
       sums.put(BundleLayout.MANIFEST, Sha256.digest(manifestBytes));
       byte[] sha256sums = Sha256Sums.write(sums);

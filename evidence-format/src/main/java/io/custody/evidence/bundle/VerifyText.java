@@ -19,7 +19,8 @@ final class VerifyText {
 
   private VerifyText() {}
 
-  static byte[] write(String bundleId, String fingerprint, List<Item> items, int custodyEntries, Sha256 custodyHead, boolean timestamped) {
+  static byte[] write(String bundleId, String fingerprint, List<Item> items, int custodyEntries, Sha256 custodyHead, boolean timestamped,
+      List<Long> openIntents) {
     int steps = timestamped ? 6 : 5;
     StringBuilder s = new StringBuilder();
     s.append("# EVB ").append(BundleLayout.FORMAT_VERSION).append(" evidence bundle ").append(bundleId).append('\n')
@@ -39,7 +40,14 @@ final class VerifyText {
         .append("#\n")
         .append("# The script stops with a non-zero status at the first check that fails and prints VERIFIED\n")
         .append("# when all pass. custody-verify makes the same checks and lists every finding:\n")
-        .append("#   java -jar custody-verify.jar ").append(bundleId).append(".tar --trust examiner.cert.pem\n")
+        .append("#   java -jar custody-verify.jar ").append(bundleId).append(".tar --trust examiner.cert.pem\n");
+    if (!openIntents.isEmpty()) {
+      s.append("#\n")
+          .append("# INCOMPLETE: this case was sealed with --allow-incomplete. Custody entries ").append(openIntents).append('\n')
+          .append("# record actions that were begun and never recorded as finished; manifest.json lists them\n")
+          .append("# under custody.open_intents. Read those entries in custody/ before relying on what they did.\n");
+    }
+    s
         .append('\n')
         .append("set -eu\n")
         .append(": \"${TRUST:?set TRUST to the examiner certificate you trust}\"\n")

@@ -75,6 +75,9 @@ public final class VerifyCommand extends CliCommand {
           t.trusted() == null ? ", TSA root not checked" : t.trusted() ? ", trusted" : ", NOT TRUSTED");
     }
     out.printf("Checked:     %d files, %d items, %d custody entries, %s read%n", r.files(), r.items(), r.custodyEntries(), ByteSize.format(r.bytesRead()));
+    if (!r.openIntents().isEmpty()) {
+      out.printf("Incomplete:  sealed with custody entries %s begun and never recorded as finished (--allow-incomplete)%n", r.openIntents());
+    }
     if (r.ok()) {
       out.println("Result:      VERIFIED");
       return;

@@ -21,7 +21,10 @@ import java.util.UUID;
 /**
  * The append-only, hash-chained custody log of a case: one file per entry in a folder, each created
  * new, written, fsynced (file and folder) and never touched again. Appenders in any process are
- * serialised by a file lock; within one JVM by a lock per log.
+ * serialised by a file lock; within one JVM by a lock per log. After every append the log's head
+ * (entry count and SHA-256 of the last entry, {@link CustodyHead}) is replaced atomically in a file
+ * outside the folder: a tail cut from the log, or a last entry replaced, no longer agrees with it,
+ * so {@link #verify} reports it and {@link #append} refuses to write over it.
  *
  * <p>A torn last entry (a crash in the middle of an append) is never dropped: the next append moves
  * its bytes to {@code tornDir} and writes, under the same number, a {@code log-recovered} entry that
@@ -31,9 +34,17 @@ public final class CustodyLog {
 
   private static final DateTimeFormatter TIME = DateTimeFormatter.ISO_INSTANT;
 
+  /**
+   * Fault injection for the crash tests: with {@code CUSTODY_FAULT_HALT_BEFORE_ENTRY=N} in the
+   * environment the process halts, as {@code kill -9} would, just before it writes entry N (after the
+   * action that entry records has happened, when N is an outcome). Unset: never.
+   */
+  private static final long HALT_BEFORE = haltBefore(System.getenv("CUSTODY_FAULT_HALT_BEFORE_ENTRY"));
+
   private final Path dir;
   private final Path lockFile;
   private final Path tornDir;
+  private final Path headFile;
   private final String relativeDir;
   private final Clock clock;
   private final Actor actor;
@@ -42,12 +53,14 @@ public final class CustodyLog {
    * @param dir the folder holding {@code NNNNNN.json} (created if missing)
    * @param lockFile the lock file, outside {@code dir}
    * @param tornDir where torn entries are preserved, outside {@code dir}
+   * @param headFile the head of the log, outside {@code dir}
    * @param relativeDir how paths are named in messages and objects, e.g. {@code custody}
    */
-  public CustodyLog(Path dir, Path lockFile, Path tornDir, String relativeDir, Clock clock, Actor actor) {
+  public CustodyLog(Path dir, Path lockFile, Path tornDir, Path headFile, String relativeDir, Clock clock, Actor actor) {
     this.dir = dir;
     this.lockFile = lockFile;
     this.tornDir = tornDir;
+    this.headFile = headFile;
     this.relativeDir = relativeDir;
     this.clock = clock;
     this.actor = actor;
@@ -61,13 +74,15 @@ public final class CustodyLog {
    * Appends an entry.
    *
    * @return the entry as written
-   * @throws IntegrityException when the log is broken in a way other than a torn last entry
+   * @throws IntegrityException when the log is broken in a way other than a torn last entry, or no
+   *     longer agrees with its head (entries removed or replaced)
    * @throws HostException when the file system refuses
    */
   public CustodyEntry append(Event event) {
     try (Locks.Held ignored = Locks.exclusive(lockFile)) {
       Files.createDirectories(dir);
       TreeMap<Long, Path> files = list();
+      checkHead(files);
       long seq = files.isEmpty() ? 1 : files.lastKey() + 1;
       Sha256 prev = Sha256.ZERO;
       if (!files.isEmpty()) {
@@ -84,11 +99,24 @@ public final class CustodyLog {
           throw new IntegrityException("Failed to append to custody log '" + dir + "': " + problems.get(0).detail());
         }
       }
+      if (seq == HALT_BEFORE) {
+        Runtime.getRuntime().halt(137);
+      }
       CustodyEntry entry = entry(seq, prev, event);
-      write(dir.resolve(CustodyEntry.fileName(seq)), Json.write(entry));
+      byte[] bytes = Json.write(entry);
+      write(dir.resolve(CustodyEntry.fileName(seq)), bytes);
+      CustodyHead.of(seq, Sha256.digest(bytes)).write(headFile);
       return entry;
     } catch (IOException e) {
       throw new HostException("Failed to append to custody log '" + dir + "': " + e.getMessage(), e);
+    }
+  }
+
+  private static long haltBefore(String value) {
+    try {
+      return value == null ? -1 : Long.parseLong(value.strip());
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 
@@ -105,7 +133,7 @@ public final class CustodyLog {
     return append(event.outcome(outcome).refersTo(intent.seq()));
   }
 
-  /** Reads and checks the whole chain. */
+  /** Reads and checks the whole chain, and that it agrees with its head. */
   public ChainReport verify() {
     try (Locks.Held ignored = Locks.exclusive(lockFile)) {
       List<CustodyChain.EntryFile> files = new ArrayList<>();
@@ -114,10 +142,44 @@ public final class CustodyLog {
           files.add(new CustodyChain.EntryFile(relativeDir + "/" + CustodyEntry.fileName(e.getKey()), readBounded(e.getValue())));
         }
       }
-      return CustodyChain.verify(files);
+      ChainReport chain = CustodyChain.verify(files);
+      List<ChainProblem> problems = new ArrayList<>(chain.problems());
+      problems.addAll(headProblems(files.size(), n -> n >= 1 && n <= files.size() ? Sha256.digest(files.get((int) n - 1).bytes()) : null));
+      return new ChainReport(chain.entries(), problems, chain.head(), chain.count());
     } catch (IOException e) {
       throw new HostException("Failed to read custody log '" + dir + "': " + e.getMessage(), e);
     }
+  }
+
+  /** Refuses to append to a log that does not agree with its head: its tail would be lost for good. */
+  private void checkHead(TreeMap<Long, Path> files) throws IOException {
+    List<ChainProblem> problems = headProblems(files.isEmpty() ? 0 : files.lastKey(), n -> {
+      Path p = files.get(n);
+      try {
+        return p == null ? null : Sha256.digest(Files.readAllBytes(p));
+      } catch (IOException e) {
+        return null;
+      }
+    });
+    if (!problems.isEmpty()) {
+      throw new IntegrityException("Failed to append to custody log '" + dir + "': " + problems.get(0).detail());
+    }
+  }
+
+  /** Where the log and its head disagree (a missing head is a problem once the log has entries). */
+  private List<ChainProblem> headProblems(long count, java.util.function.LongFunction<Sha256> shaOf) throws IOException {
+    String headPath = headFile.getFileName().toString();
+    CustodyHead head;
+    try {
+      head = CustodyHead.read(headFile);
+    } catch (IOException e) {
+      return List.of(new ChainProblem(headPath, "the custody head cannot be read: " + e.getMessage(), false));
+    }
+    if (head == null) {
+      return count == 0 ? List.of() : List.of(new ChainProblem(headPath, "the custody head is missing although the log has " + count
+          + " entries", false));
+    }
+    return head.check(headPath, count, shaOf, relativeDir);
   }
 
   /** Actions whose intent has no outcome yet: a crash or an action still running. */

@@ -62,7 +62,7 @@ public final class BundleVerifier {
   /** Verifies a bundle, telling {@code progress} how many of its bytes were read. */
   public VerificationReport verify(Path bundle, ProgressListener progress) {
     if (!Files.exists(bundle)) {
-      return report(bundle.toString(), null, List.of(new Finding("archive", null, "no such file or folder: " + bundle)), null, null, 0, 0, 0, 0);
+      return report(bundle.toString(), null, List.of(new Finding("archive", null, "no such file or folder: " + bundle)), null, null, 0, 0, 0, List.of(), 0);
     }
     long total = size(bundle);
     AtomicLong read = new AtomicLong();
@@ -118,7 +118,7 @@ public final class BundleVerifier {
       }
       if (c.top == null) {
         findings.add(new Finding("archive", null, "empty bundle"));
-        return report(bundle, null, findings, null, null, 0, 0, 0, c.bytesRead);
+        return report(bundle, null, findings, null, null, 0, 0, 0, List.of(), c.bytesRead);
       }
       for (String required : BundleLayout.REQUIRED) {
         if (!c.hashes.containsKey(required)) {
@@ -145,7 +145,8 @@ public final class BundleVerifier {
         findings.add(new Finding("timestamp", BundleLayout.TSA_CHAIN, "a TSA chain without a time-stamp"));
       }
       int items = c.manifest == null ? 0 : c.manifest.items().size();
-      return report(bundle, c.top, findings, signer, ts, c.hashes.size(), items, chain.count(), c.bytesRead);
+      List<Long> open = c.manifest == null ? List.of() : ManifestCheck.openBeforeSeal(chain);
+      return report(bundle, c.top, findings, signer, ts, c.hashes.size(), items, chain.count(), open, c.bytesRead);
     }
   }
 
@@ -214,12 +215,12 @@ public final class BundleVerifier {
   }
 
   private static VerificationReport report(String bundle, String id, List<Finding> findings, SignerSummary signer, TimestampSummary ts,
-      int files, int items, int entries, long bytes) {
+      int files, int items, int entries, List<Long> open, long bytes) {
     List<Finding> sorted = new ArrayList<>(findings);
     sorted.sort(Comparator.comparingInt((Finding f) -> {
       int i = ORDER.indexOf(f.check());
       return i < 0 ? ORDER.size() : i;
     }));
-    return new VerificationReport(sorted.isEmpty(), bundle, id, sorted, signer, ts, files, items, entries, bytes);
+    return new VerificationReport(sorted.isEmpty(), bundle, id, sorted, signer, ts, files, items, entries, open, bytes);
   }
 }

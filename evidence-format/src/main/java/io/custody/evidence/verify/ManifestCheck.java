@@ -115,11 +115,34 @@ final class ManifestCheck {
       findings.add(new Finding("manifest", mp, "custody chain recorded as " + (m.custody() == null ? "absent" : m.custody().entries()
           + " entries with head " + m.custody().headSha256()) + ", found " + chain.count() + " entries with head " + chain.head()));
     }
+    checkOpenIntents(m, chain, mp, findings);
     for (Item item : m.items()) {
       if (itemProblem(item) == null) {
         checkItem(item, c, sums, findings);
       }
     }
+  }
+
+  /**
+   * Actions begun and never recorded as finished (other than the seal's own intent, which ends every
+   * sealed chain) must be the ones the manifest declares: a bundle may be sealed incomplete only
+   * knowingly ({@code --allow-incomplete}) and saying so.
+   */
+  private static void checkOpenIntents(Manifest m, ChainReport chain, String mp, List<Finding> findings) {
+    List<Long> open = openBeforeSeal(chain);
+    List<Long> declared = m.custody() == null || m.custody().openIntents() == null ? List.of() : m.custody().openIntents();
+    if (!open.equals(declared)) {
+      findings.add(new Finding("manifest", mp, "custody entries " + open + " are intents never recorded as finished, but the manifest declares "
+          + (declared.isEmpty() ? "none" : declared)));
+    }
+  }
+
+  /** The open intents of a sealed chain, without the seal's own (its last entry). */
+  static List<Long> openBeforeSeal(ChainReport chain) {
+    List<io.custody.evidence.custody.CustodyEntry> entries = chain.entries();
+    long last = entries.isEmpty() ? -1 : entries.get(entries.size() - 1).seq();
+    return io.custody.evidence.custody.CustodyLog.openIntents(entries).stream().map(io.custody.evidence.custody.CustodyEntry::seq)
+        .filter(seq -> seq != last).toList();
   }
 
   private static void checkItem(Item item, Collector c, Map<String, Sha256> sums, List<Finding> findings) {

@@ -7,6 +7,7 @@ import io.custody.evidence.InvalidInputException;
 import io.custody.evidence.Json;
 import io.custody.evidence.ToolVersion;
 import io.custody.evidence.custody.Actor;
+import io.custody.evidence.custody.CustodyEntry;
 import io.custody.evidence.custody.CustodyLog;
 import io.custody.evidence.custody.Outcome;
 import io.custody.evidence.files.Locks;
@@ -38,6 +39,8 @@ public final class Case {
   static final String CASE_JSON = "case.json";
   static final String ITEMS = "items";
   static final String LOCK = "case.lock";
+  /** The custody log's head, beside it (never sealed: the manifest pins the head of a bundle). */
+  static final String HEAD = "custody.head";
   /** Case-relative folder of the custody entries. */
   public static final String CUSTODY = "custody";
   /** Case-relative folder sealed as {@code tool/}. */
@@ -57,7 +60,8 @@ public final class Case {
     this.info = info;
     this.clock = clock;
     Actor actor = new Actor(info.examiner(), Actor.localHost(), ToolVersion.tool());
-    this.log = new CustodyLog(dir.resolve(CUSTODY), dir.resolve(LOCK), dir.resolve(TOOL).resolve("custody-torn"), CUSTODY, clock, actor);
+    this.log = new CustodyLog(dir.resolve(CUSTODY), dir.resolve(LOCK), dir.resolve(TOOL).resolve("custody-torn"), dir.resolve(HEAD), CUSTODY,
+        clock, actor);
   }
 
   public Path dir() {
@@ -219,12 +223,26 @@ public final class Case {
           continue;
         }
         String itemId = p.getFileName().toString().replace(".pending", "");
-        String removed = removePartial(stale.get().dir());
         Long seq = stale.get().intentSeq();
-        if (seq != null) {
-          log.verify().entries().stream().filter(e -> e.seq() == seq).findFirst().ifPresent(intent ->
-              log.complete(intent, io.custody.evidence.custody.Event.of("acquired").notes("interrupted: the acquiring process ended before "
-                  + "finishing (crash or kill); " + removed), Outcome.FAILED));
+        CustodyEntry intent = seq == null ? null
+            : CustodyLog.openIntents(log.verify().entries()).stream().filter(e -> e.seq() == seq).findFirst().orElse(null);
+        Path record = itemsDir.resolve(itemId + ".json");
+        if (Files.exists(record)) {
+          // The item was recorded and the process ended before its outcome entry: write that entry now.
+          Item item = Json.mapper().readValue(Files.readAllBytes(record), Item.class);
+          if (intent != null) {
+            log.complete(intent, io.custody.evidence.custody.Event.of("acquired").objects(PendingItem.objects(this, item))
+                .notes(item.type().label() + " " + item.sourceId() + ": " + item.size() + " bytes, sha256 " + item.hashes().sha256()
+                    + "; recorded from the item record by a later command: the acquiring process ended after recording the item and before "
+                    + "this entry"), Outcome.SUCCEEDED);
+          }
+          Files.delete(p);
+          continue;
+        }
+        String removed = removePartial(stale.get().dir());
+        if (intent != null) {
+          log.complete(intent, io.custody.evidence.custody.Event.of("acquired").notes("interrupted: the acquiring process ended before "
+              + "finishing (crash or kill); " + removed), Outcome.FAILED);
         }
         Reservation.retire(p);
         recovered.add(itemId);

@@ -42,6 +42,7 @@ public final class PendingItem implements AutoCloseable {
   private HashResult result;
   private List<Segment> segments;
   private boolean done;
+  private boolean recorded;
   private String failure;
 
   PendingItem(Case kase, ItemSpec spec, String id, String dir, Reservation reservation) throws IOException {
@@ -127,19 +128,13 @@ public final class PendingItem implements AutoCloseable {
       Item item = new Item(id, spec.type, spec.sourceId, dir, spec.name, spec.origin, acquired, result.size(),
           result.hashes(), spec.compression, spec.segmentSize, segments, files, allNotes);
       DurableFiles.writeNew(kase.dir().resolve(Case.ITEMS).resolve(id + ".json"), Json.write(item));
-      reservation.commit();
-      List<CustodyObject> objects = new ArrayList<>();
-      objects.add(new CustodyObject(id, dir, spec.sourceId, "item", result.size(), result.hashes().sha256()));
-      for (Segment s : segments) {
-        objects.add(CustodyObject.file(dir + "/" + s.file(), s.storedSize(), s.storedSha256()));
-      }
-      for (String f : files) {
-        Path p = folder.resolve(f);
-        objects.add(CustodyObject.file(dir + "/" + f, Files.size(p), Sha256.digest(Files.readAllBytes(p))));
-      }
-      kase.log().complete(intent, Event.of("acquired").objects(objects).notes(
+      // From here the item exists: a failure or crash before the outcome entry leaves the reservation
+      // pending, and the next command of the case records the outcome from the item record.
+      recorded = true;
+      kase.log().complete(intent, Event.of("acquired").objects(objects(kase, item)).notes(
           spec.type.label() + " " + spec.sourceId + ": " + result.size() + " bytes, sha256 " + result.hashes().sha256()
               + (allNotes == null ? "" : "; " + allNotes)), outcome);
+      reservation.commit();
       done = true;
       return item;
     } catch (IOException e) {
@@ -148,13 +143,21 @@ public final class PendingItem implements AutoCloseable {
     }
   }
 
-  /** Aborts when not committed: removes the files, releases the id, records the failure. */
+  /**
+   * Aborts when not committed: removes the files, records the failure, then retires the id. When the
+   * item record was written but its outcome entry was not, keeps the reservation pending instead, for
+   * {@link Case#recoverInterrupted} to complete the record.
+   */
   @Override
   public void close() {
     if (done) {
       return;
     }
     done = true;
+    if (recorded) {
+      reservation.release();
+      return;
+    }
     List<String> left = new ArrayList<>();
     try (var ds = Files.newDirectoryStream(folder)) {
       for (Path p : ds) {
@@ -169,15 +172,37 @@ public final class PendingItem implements AutoCloseable {
     }
     try {
       Files.deleteIfExists(folder);
-      reservation.close();
     } catch (IOException e) {
       left.add(folder.toString());
     }
-    kase.log().complete(intent, Event.of("acquired")
-        .object(new CustodyObject(id, dir, spec.sourceId, spec.type.label(), null, null))
-        .notes("acquisition failed: " + (failure == null ? "interrupted" : failure)
-            + (left.isEmpty() ? "; partial files removed" : "; could not remove " + String.join(", ", left))),
-        Outcome.FAILED);
+    try {
+      kase.log().complete(intent, Event.of("acquired")
+          .object(new CustodyObject(id, dir, spec.sourceId, spec.type.label(), null, null))
+          .notes("acquisition failed: " + (failure == null ? "interrupted" : failure)
+              + (left.isEmpty() ? "; partial files removed" : "; could not remove " + String.join(", ", left))),
+          Outcome.FAILED);
+    } finally {
+      try {
+        reservation.close();
+      } catch (IOException e) {
+        System.err.println("custody: warning: could not retire reservation of " + id + ": " + e.getMessage());
+      }
+    }
+  }
+
+  /** The custody objects of a recorded item: the item, its stored files with their recorded hashes, its side files hashed now. */
+  static List<CustodyObject> objects(Case kase, Item item) throws IOException {
+    List<CustodyObject> objects = new ArrayList<>();
+    objects.add(new CustodyObject(item.id(), item.dir(), item.sourceId(), "item", item.size(), item.hashes().sha256()));
+    for (Segment s : item.segments()) {
+      objects.add(CustodyObject.file(item.dir() + "/" + s.file(), s.storedSize(), s.storedSha256()));
+    }
+    Path folder = kase.dir().resolve(item.dir());
+    for (String f : item.files()) {
+      Path p = folder.resolve(f);
+      objects.add(CustodyObject.file(item.dir() + "/" + f, Files.size(p), Sha256.digest(Files.readAllBytes(p))));
+    }
+    return objects;
   }
 
   private void writeHashFiles() throws IOException {

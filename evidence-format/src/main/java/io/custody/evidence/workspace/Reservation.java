@@ -86,6 +86,24 @@ final class Reservation implements AutoCloseable {
     }
   }
 
+  /**
+   * Lets go of the reservation but keeps it pending: the item's record exists and its outcome entry
+   * could not be written, so the next {@link Case#recoverInterrupted} writes it.
+   */
+  void release() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    LIVE.remove(file);
+    try {
+      lock.release();
+      channel.close();
+    } catch (IOException e) {
+      System.err.println("custody: warning: could not release reservation " + file.getFileName() + ": " + e.getMessage());
+    }
+  }
+
   /** Renames a reservation to {@code item-NNN.failed}. */
   static void retire(Path file) throws IOException {
     Files.move(file, file.resolveSibling(file.getFileName().toString().replace(".pending", ".failed")),

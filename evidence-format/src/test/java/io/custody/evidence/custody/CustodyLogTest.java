@@ -31,7 +31,7 @@ class CustodyLogTest {
   }
 
   static CustodyLog newLog(Path root) {
-    return new CustodyLog(root.resolve("custody"), root.resolve("case.lock"), root.resolve("tool/custody-torn"), "custody",
+    return new CustodyLog(root.resolve("custody"), root.resolve("case.lock"), root.resolve("tool/custody-torn"), root.resolve("custody.head"), "custody",
         Fixtures.CLOCK, new Actor("Test Examiner", "host-1", "custody test"));
   }
 
@@ -117,6 +117,8 @@ class CustodyLogTest {
     byte[] torn = java.util.Arrays.copyOf(whole, whole.length / 2);
     Files.delete(entry(2));
     Files.write(entry(2), torn);
+    // a crash while entry 2 was written: its head still names entry 1
+    CustodyHead.of(1, Sha256.digest(Files.readAllBytes(entry(1)))).write(root.resolve("custody.head"));
 
     ChainReport before = log.verify();
     assertThat(before.torn()).isPresent();

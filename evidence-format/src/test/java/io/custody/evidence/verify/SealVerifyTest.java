@@ -215,4 +215,39 @@ class SealVerifyTest {
     assertThat(rep.findings()).isEmpty();
     assertThat(rep.items()).isEqualTo(1);
   }
+
+  @Test
+  void seal_actionBegunAndNeverFinished_refusedUnlessAllowed_thenDeclaredInManifestVerifyTxtAndReport() throws Exception {
+    ExaminerKeys.Created keys = Fixtures.keys(tmp.resolve("keys"), KeyAlgorithm.EC_P256);
+    Case c = Fixtures.sampleCase(tmp.resolve("home"), "IR-1");
+    // as if containment died between its AWS call and the outcome entry
+    long open = c.log().begin(io.custody.evidence.custody.Event.of("contained")
+        .object(io.custody.evidence.custody.CustodyObject.source("i-0123456789abcdef0", "ec2-instance"))).seq();
+    FileSigner signer = Fixtures.signer(keys);
+    assertThatThrownBy(() -> Fixtures.seal(c, signer, tmp.resolve("b.tar"), null)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("begun and never recorded as finished").hasMessageContaining("#" + open + " contained on i-0123456789abcdef0");
+    assertThat(tmp.resolve("b.tar")).doesNotExist();
+
+    Sealer.Result r = new Sealer(c, signer, null, true, null).seal(tmp.resolve("c.tar"));
+    VerificationReport rep = verify(r.bundle(), keys);
+    assertThat(rep.findings()).isEmpty();
+    assertThat(rep.openIntents()).containsExactly(open);
+    Path dir = Fixtures.extract(r.bundle(), tmp.resolve("x"));
+    assertThat(Json.mapper().readTree(dir.resolve("manifest.json").toFile()).at("/custody/open_intents").toString()).isEqualTo("[" + open + "]");
+    assertThat(Files.readString(dir.resolve("VERIFY.txt"))).contains("INCOMPLETE", "[" + open + "]");
+
+    // an open intent the manifest does not declare is a finding, even re-signed with the examiner's own key
+    Fixtures.makeWritable(dir);
+    Path manifest = dir.resolve("manifest.json");
+    var m = (com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().readTree(manifest.toFile());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) m.get("custody")).remove("open_intents");
+    Files.write(manifest, Json.write(m));
+    var sums = new java.util.TreeMap<>(Sha256Sums.parse(Files.readAllBytes(dir.resolve("SHA256SUMS"))).entries());
+    sums.put("manifest.json", io.custody.evidence.Sha256.digest(Files.readAllBytes(manifest)));
+    byte[] newSums = Sha256Sums.write(sums);
+    Files.write(dir.resolve("SHA256SUMS"), newSums);
+    Files.write(dir.resolve("SHA256SUMS.p7s"), CmsSigner.signDetached(newSums, Fixtures.signer(keys), Fixtures.CLOCK.instant()));
+    VerificationReport hidden = verify(dir, keys);
+    assertThat(hidden.findings()).extracting(Finding::detail).anySatisfy(d -> assertThat(d).contains("[" + open + "]", "never recorded as finished"));
+  }
 }

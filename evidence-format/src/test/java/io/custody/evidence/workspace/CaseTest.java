@@ -159,4 +159,33 @@ class CaseTest {
     Case c = CaseStore.at(home, Fixtures.CLOCK).open("IR-1", "E", null, null);
     assertThat(Files.getPosixFilePermissions(c.dir())).doesNotContain(PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_EXECUTE);
   }
+
+  @Test
+  void itemRecordedButOutcomeEntryNotWritten_nextCommandRecordsTheOutcomeFromTheRecord() throws IOException {
+    Case c = CaseStore.at(home, Fixtures.CLOCK).open("IR-1", "E", null, null);
+    Path head = c.dir().resolve("custody.head");
+    byte[] headBytes = Files.readAllBytes(head);
+    PendingItem pending = c.begin(ItemSpec.of(ItemType.OTHER, "note-1", "a.txt"));
+    pending.write(new java.io.ByteArrayInputStream("abc".getBytes(java.nio.charset.StandardCharsets.UTF_8)), 3, ProgressListener.NONE);
+    headBytes = Files.readAllBytes(head);
+    // the log refuses the outcome entry (as a crash right after the item record would leave it)
+    Files.delete(head);
+    assertThatThrownBy(() -> pending.commit(Outcome.SUCCEEDED, null)).hasMessageContaining("custody head is missing");
+    pending.close();
+    assertThat(c.dir().resolve("items/item-001.json")).exists();
+    assertThat(c.dir().resolve("data/other/note-1/a.txt")).as("a recorded item is never removed").exists();
+    assertThat(c.interruptedItems()).containsExactly("item-001");
+
+    Files.write(head, headBytes);
+    c.recoverInterrupted();
+    assertThat(c.interruptedItems()).isEmpty();
+    List<CustodyEntry> entries = c.log().verify().entries();
+    assertThat(io.custody.evidence.custody.CustodyLog.openIntents(entries)).isEmpty();
+    CustodyEntry outcome = entries.get(entries.size() - 1);
+    assertThat(outcome.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(outcome.notes()).contains("recorded from the item record");
+    assertThat(outcome.objects()).anySatisfy(o -> assertThat(o.sha256()).isEqualTo(c.items().get(0).hashes().sha256()));
+    c.recoverInterrupted();
+    assertThat(c.log().verify().count()).as("recorded once").isEqualTo(entries.size());
+  }
 }
