@@ -222,6 +222,18 @@ class ContainInstanceTest {
     assertThat(otherRegion.err()).contains(target, "eu-west-1");
     CliRun noCase = CliRun.aws(home, "contain", "instance", target, "--case", "NOPE", "--ticket", "T");
     assertThat(noCase.exit()).isEqualTo(2);
+    int groupsBefore = ec2.describeSecurityGroups().securityGroups().size();
+    List<String> enisBefore = eniGroups();
+    for (String[] bad : List.of(new String[] {"--allow-cidr", "999.1.1.1/99"}, new String[] {"--allow-cidr", "10.0.0.0/24", "--allow-cidr", "10.0.0.0"},
+        new String[] {"--allow-cidr", "2001:db8::/129"}, new String[] {"--ticket", "INC-1; rm -rf /"})) {
+      List<String> args = new java.util.ArrayList<>(List.of("contain", "instance", target, "--case", "IR-42", "--ticket", "T"));
+      args.addAll(List.of(bad));
+      CliRun r = CliRun.aws(home, args.toArray(String[]::new));
+      assertThat(r.exit()).as(String.join(" ", bad) + ": " + r.err()).isEqualTo(2);
+      assertThat(r.err()).as(String.join(" ", bad)).containsAnyOf("Failed to parse CIDR", "ticket");
+    }
+    assertThat(ec2.describeSecurityGroups().securityGroups()).as("checked before the first change: no group made").hasSize(groupsBefore);
+    assertThat(eniGroups()).as("the instance untouched").isEqualTo(enisBefore);
     assertThat(CaseStore.at(home, Clock.systemUTC()).load("IR-42").log().verify().entries())
         .noneMatch(e -> e.event().equals("contained"));
   }
