@@ -10,7 +10,7 @@ public enum ExitCode {
   FINDINGS(1, "findings (medium or above), or verification failed"),
   USAGE(2, "usage: a wrong option or argument, an unknown case or item, a file that cannot be read"),
   AWS(3, "AWS refused or could not be reached: permissions, credentials, region, throttling, an unknown id"),
-  PARTIAL(4, "partial acquisition: evidence stored with parts missing, and recorded as such"),
+  PARTIAL(4, "partial: evidence stored with parts missing, or input analysed that was damaged; recorded as such"),
   HOST(5, "host or OS: a device, a mount, a missing tool, a file the OS refused"),
   INTERNAL(70, "internal error (a bug: please report it with the --verbose output)");
 

@@ -109,8 +109,9 @@ class AnalyzeCliIT {
 
   @Test
   void analyzeCloudTrail_gzipFoldersAndCorpus_malformedReportedNotFatal() {
-    assertThat(cloudtrail.exit()).as(cloudtrail.err()).isEqualTo(1);
-    assertThat(cloudtrail.err()).contains("skipped", "broken.json", "malformed JSON at byte");
+    assertThat(cloudtrail.exit()).as("damaged input makes the analysis partial: " + cloudtrail.err()).isEqualTo(4);
+    assertThat(cloudtrail.err()).contains("damaged input", "broken.json", "malformed JSON at byte");
+    assertThat(cloudtrail.out()).contains("the analysis is partial (exit 4)");
     assertThat(trailJson.get("inputs")).hasSize(38);
     assertThat(trailJson.get("records_read").asLong()).isEqualTo(312);
     List<String> rules = new ArrayList<>();

@@ -136,7 +136,8 @@ public final class CloudTrailAnalysis {
         Path out = run.work().resolve("cloudtrail-analysis.json");
         Files.write(out, Json.write(report));
         Item item = run.add(out, "cloudtrail", "analysis:" + String.join(" ", origin));
-        run.succeed(report.inputs().size() + " files (" + report.problems().size() + " with problems), " + report.recordsRead() + " records, "
+        run.succeed(report.inputs().size() + " files (" + report.damaged().size() + " damaged, " + (report.problems().size() - report.damaged().size())
+            + " skipped), " + report.recordsRead() + " records, "
             + report.findings().size() + " findings; every input file's SHA-256 is in the item"
             + (items.isEmpty() ? "" : "; the log items matched their recorded SHA-256"));
         return new Result(report, item);
@@ -179,8 +180,10 @@ public final class CloudTrailAnalysis {
       inputs.add(in);
       read[0] += Math.max(0, in.bytes());
       progress.progress(read[0], total);
-      if (in.problem() != null) {
-        say.accept("skipped " + Printable.of(in.label()) + ": " + Printable.of(in.problem()));
+      if (in.damaged()) {
+        say.accept("damaged input " + Printable.of(in.label()) + ": " + Printable.of(in.problem()));
+      } else if (in.skipped() != null) {
+        say.accept("skipped " + Printable.of(in.label()) + ": " + Printable.of(in.skipped()));
       }
     };
     for (Item item : items) {
@@ -228,6 +231,7 @@ public final class CloudTrailAnalysis {
   private static final class Pass {
     final SigmaEngine engine;
     final String since;
+    final long sinceEpoch;
     final String accessKey;
     final FindingCollector findings = new FindingCollector();
     final Correlations correlations = new Correlations();
@@ -243,13 +247,14 @@ public final class CloudTrailAnalysis {
     Pass(SigmaEngine engine, String since, String accessKey) {
       this.engine = engine;
       this.since = since;
+      this.sinceEpoch = since == null ? Long.MIN_VALUE : Rec.strictEpochSecond(since);
       this.accessKey = accessKey;
     }
 
     void accept(ObjectNode node) {
       read++;
       Rec e = new Rec(node);
-      if (since != null && !e.time.isEmpty() && e.time.compareTo(since) < 0) {
+      if (since != null && e.epoch() < sinceEpoch) {
         return;
       }
       if (accessKey != null && !aboutKey(e)) {

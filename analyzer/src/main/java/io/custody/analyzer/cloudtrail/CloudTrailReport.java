@@ -44,8 +44,13 @@ public record CloudTrailReport(
   public record Sigma(@JsonProperty("source") String source, @JsonProperty("loaded") int loaded,
       @JsonProperty("skipped") List<SkippedRule> skipped) {}
 
-  /** Files that could not be (fully) read. */
+  /** Files that were skipped or could not be (fully) read. */
   public List<InputFile> problems() {
     return inputs.stream().filter(i -> i.problem() != null).toList();
+  }
+
+  /** Files that claim to be CloudTrail and were not wholly readable: the analysis is partial. */
+  public List<InputFile> damaged() {
+    return inputs.stream().filter(InputFile::damaged).toList();
   }
 }

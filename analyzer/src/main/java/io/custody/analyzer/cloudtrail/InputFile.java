@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.custody.evidence.Sha256;
+import java.util.List;
 
 /**
  * One CloudTrail input file as read: a file on disk, or an entry of a log item of the case.
@@ -11,23 +12,44 @@ import io.custody.evidence.Sha256;
  * @param item the case item holding it (an acquired log archive), or null for a file on disk
  * @param path its path on disk, or its name in the item (the S3 key)
  * @param bytes its size on disk or in the item
- * @param sha256 SHA-256 of its bytes as stored (compressed when it is .gz; for an acquired S3 object, the object's bytes)
- * @param records records read from it
- * @param problem why it was (partly) skipped, or null when it read cleanly
+ * @param sha256 SHA-256 of its bytes as stored (compressed when it is .gz; for an acquired S3 object,
+ *     the object's bytes); null when it could not be read at all
+ * @param records records read from it and analysed
+ * @param rejected records found in it and not analysed (each is named in {@code problems})
+ * @param skipped why the whole file was left aside although it is not damaged (a digest file, JSON
+ *     that is not CloudTrail, an empty file), or null
+ * @param problems what is wrong with it, each with a byte offset where there is one: it claims to be
+ *     CloudTrail and was not wholly readable (the analysis then exits 4); empty when it read cleanly
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"item", "path", "bytes", "sha256", "records", "problem"})
+@JsonPropertyOrder({"item", "path", "bytes", "sha256", "records", "records_rejected", "skipped", "problems"})
 public record InputFile(
     @JsonProperty("item") String item,
     @JsonProperty("path") String path,
     @JsonProperty("bytes") long bytes,
     @JsonProperty("sha256") Sha256 sha256,
     @JsonProperty("records") long records,
-    @JsonProperty("problem") String problem) {
+    @JsonProperty("records_rejected") long rejected,
+    @JsonProperty("skipped") String skipped,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonProperty("problems") List<String> problems) {
 
-  /** A file on disk. */
-  public InputFile(String path, long bytes, Sha256 sha256, long records, String problem) {
-    this(null, path, bytes, sha256, records, problem);
+  public InputFile {
+    problems = problems == null ? List.of() : List.copyOf(problems);
+  }
+
+  /** True when the file claims to be CloudTrail and was not wholly readable. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public boolean damaged() {
+    return !problems.isEmpty();
+  }
+
+  /** What a person is told about it: why it was skipped, or its problems; null when it read cleanly. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public String problem() {
+    if (skipped != null) {
+      return skipped;
+    }
+    return problems.isEmpty() ? null : String.join("; ", problems);
   }
 
   /** How to name it to a person: the path, or {@code item-id:name}. */

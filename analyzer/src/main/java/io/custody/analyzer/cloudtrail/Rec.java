@@ -98,6 +98,23 @@ final class Rec {
    * goes to {@code Instant.parse}. {@link Long#MIN_VALUE} when it is not an instant.
    */
   static long epochSecond(String t) {
+    long strict = strictEpochSecond(t);
+    if (strict != Long.MIN_VALUE) {
+      return strict;
+    }
+    try {
+      return java.time.Instant.parse(t).getEpochSecond();
+    } catch (java.time.format.DateTimeParseException e) {
+      return Long.MIN_VALUE;
+    }
+  }
+
+  /**
+   * Seconds since the epoch of a time in the one shape CloudTrail writes ({@code
+   * 2024-08-01T12:34:56Z}, optionally with a fraction of a second), a real date and time of day;
+   * {@link Long#MIN_VALUE} for anything else.
+   */
+  static long strictEpochSecond(String t) {
     int n = t.length();
     if (n >= 20 && n <= 30 && t.charAt(4) == '-' && t.charAt(7) == '-' && t.charAt(10) == 'T' && t.charAt(13) == ':'
         && t.charAt(16) == ':' && t.charAt(n - 1) == 'Z' && (n == 20 || (t.charAt(19) == '.' && n > 21 && digits(t, 20, n - 1)))) {
@@ -112,11 +129,7 @@ final class Rec {
         return java.time.LocalDate.of(year, month, day).toEpochDay() * 86400L + hour * 3600L + minute * 60L + second;
       }
     }
-    try {
-      return java.time.Instant.parse(t).getEpochSecond();
-    } catch (java.time.format.DateTimeParseException e) {
-      return Long.MIN_VALUE;
-    }
+    return Long.MIN_VALUE;
   }
 
   private static boolean digits(String t, int from, int to) {

@@ -73,7 +73,7 @@ class CloudTrailReaderTest {
     assertThat(r.inputs()).hasSize(4);
     assertThat(r.problems()).extracting(InputFile::path).containsExactlyInAnyOrder(bad.toString(), truncated.toString(), notCt.toString());
     assertThat(r.problems().stream().filter(i -> i.path().equals(bad.toString())).findFirst().orElseThrow().problem())
-        .contains("malformed JSON at byte").contains("1 records before it");
+        .contains("malformed JSON at byte " + Files.size(bad) + ": unexpected end of input").contains("1 records of this file were read");
     assertThat(r.recordsRead()).isEqualTo(2);
     assertThat(r.findings()).anySatisfy(f -> assertThat(f.ruleId()).isEqualTo("cloudtrail-tampering"));
   }
@@ -100,11 +100,11 @@ class CloudTrailReaderTest {
 
   @Test
   void read_detailsOfOtherCalls_skipped_unlessNamedAfterThem() throws Exception {
-    String named = "{\"eventID\":\"%s\",\"eventSource\":\"ec2.amazonaws.com\",\"eventName\":\"%s\",\"errorCode\":\"E\",\"errorMessage\":\"m\","
+    String named = "{\"eventID\":\"%s\",\"eventTime\":\"2024-01-01T00:00:00Z\",\"eventSource\":\"ec2.amazonaws.com\",\"eventName\":\"%s\",\"errorCode\":\"E\",\"errorMessage\":\"m\","
         + "\"requestParameters\":{\"instanceId\":\"i-1\"},\"responseElements\":{\"x\":1},\"additionalEventData\":{\"y\":2}}";
-    String nameLast = "{\"eventID\":\"late\",\"requestParameters\":{\"instanceId\":\"i-1\"},"
+    String nameLast = "{\"eventID\":\"late\",\"eventTime\":\"2024-01-01T00:00:00Z\",\"requestParameters\":{\"instanceId\":\"i-1\"},"
         + "\"eventSource\":\"ec2.amazonaws.com\",\"eventName\":\"DescribeInstances\"}";
-    String nameNotText = "{\"eventID\":\"odd\",\"eventSource\":\"ec2.amazonaws.com\",\"eventName\":[\"DescribeInstances\"],"
+    String nameNotText = "{\"eventID\":\"odd\",\"eventTime\":\"2024-01-01T00:00:00Z\",\"eventSource\":\"ec2.amazonaws.com\",\"eventName\":[\"DescribeInstances\"],"
         + "\"requestParameters\":{\"instanceId\":\"i-1\"}}";
     Path p = Files.writeString(dir.resolve("b.json"), "{\"Records\":[" + named.formatted("wanted", "GetPasswordData") + ","
         + named.formatted("other", "DescribeInstances") + "," + nameLast + "," + nameNotText + "]}");
@@ -128,13 +128,130 @@ class CloudTrailReaderTest {
   }
 
   @Test
-  void read_nameRepeatedAfterSkippedDetails_reportedNotAnalysedAsTheOtherCall() throws Exception {
-    String sneaky = "{\"eventID\":\"s\",\"eventSource\":\"iam.amazonaws.com\",\"eventName\":\"ListUsers\","
-        + "\"requestParameters\":{\"userName\":\"backdoor\"},\"eventName\":\"CreateUser\"}";
-    Path p = Files.writeString(dir.resolve("dup.json"), "{\"Records\":[" + REC.formatted("e1", 1) + "," + sneaky + "]}");
+  void read_keyRepeated_reportedWithOffset_firstValueAnalysed_soTheOtherCallCannotHideIt() throws Exception {
+    String sneaky = "{\"eventID\":\"s\",\"eventTime\":\"2024-01-02T00:00:00Z\",\"eventSource\":\"iam.amazonaws.com\",\"eventName\":\"CreateUser\","
+        + "\"userIdentity\":{\"type\":\"IAMUser\",\"arn\":\"arn:aws:iam::1:user/a\"},\"requestParameters\":{\"userName\":\"backdoor\"},"
+        + "\"eventName\":\"ListUsers\"}";
+    String text = "{\"Records\":[" + REC.formatted("e1", 1) + "," + sneaky + "]}";
+    Path p = Files.writeString(dir.resolve("dup.json"), text);
     List<ObjectNode> out = new ArrayList<>();
     InputFile f = new CloudTrailReader(null, (source, name) -> !name.equals("ListUsers")).read(p, out::add);
-    assertThat(out).extracting(r -> r.get("eventID").asText()).containsExactly("e1");
-    assertThat(f.problem()).contains("repeats \"eventName\" after its details").contains("1 records before it");
+    assertThat(out).extracting(r -> r.get("eventName").asText()).containsExactly("StopLogging", "CreateUser");
+    assertThat(f.damaged()).isTrue();
+    assertThat(f.problems().get(0)).isEqualTo("the record at byte " + text.indexOf("{\"eventID\":\"s\"") + " repeats the key \"eventName\": its first value is the one analysed");
+    CloudTrailReport r = new CloudTrailAnalysis(Clock.systemUTC()).run(List.of(p));
+    assertThat(r.findings()).extracting(CloudTrailFinding::ruleId).contains("iam-user-created");
+    assertThat(r.damaged()).hasSize(1);
+  }
+
+  @Test
+  void read_concatenatedDocuments_everyRecordReadAndTheSecondDocumentReported() throws Exception {
+    String first = "{\"Records\":[" + REC.formatted("e1", 1) + "]}";
+    Path p = Files.writeString(dir.resolve("two.json"), first + "\n{\"Records\":[" + REC.formatted("e2", 2) + "]}");
+    List<InputFile> files = new ArrayList<>();
+    assertThat(read(p, null, files)).extracting(r -> r.get("eventID").asText()).containsExactly("e1", "e2");
+    assertThat(files.get(0).problems()).first().asString()
+        .isEqualTo("a second JSON document starts at byte " + (first.length() + 1) + " (CloudTrail writes one per file); it was read too");
+    Path glued = Files.writeString(dir.resolve("glued.json"), first + first.replace("e1", "e3") + "garbage");
+    List<InputFile> g = new ArrayList<>();
+    assertThat(read(glued, null, g)).extracting(r -> r.get("eventID").asText()).containsExactly("e1", "e3");
+    assertThat(g.get(0).problems()).anySatisfy(m -> assertThat(m).startsWith("a second JSON document starts at byte " + first.length()))
+        .anySatisfy(m -> assertThat(m).startsWith("malformed JSON at byte " + (2 * first.length())));
+  }
+
+  private byte[] gzBytes(String content) throws Exception {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    try (OutputStream o = new GZIPOutputStream(b)) {
+      o.write(content.getBytes(StandardCharsets.UTF_8));
+    }
+    return b.toByteArray();
+  }
+
+  @Test
+  void read_gzipCrcLengthTrailingDataAndCut_eachReported_recordsThatParsedAreKept() throws Exception {
+    byte[] good = gzBytes("{\"Records\":[" + REC.formatted("e1", 1) + "]}");
+    byte[] badCrc = good.clone();
+    badCrc[good.length - 8] ^= 0x5a;
+    byte[] badLength = good.clone();
+    badLength[good.length - 1] ^= 0x01;
+    byte[] trailing = java.util.Arrays.copyOf(good, good.length + 7);
+    System.arraycopy("garbage".getBytes(StandardCharsets.US_ASCII), 0, trailing, good.length, 7);
+    byte[] cut = java.util.Arrays.copyOf(good, good.length - 4);
+    byte[] twoMembers = java.util.Arrays.copyOf(good, good.length * 2);
+    System.arraycopy(gzBytes("   "), 0, twoMembers, good.length, gzBytes("   ").length);
+    twoMembers = java.util.Arrays.copyOf(twoMembers, good.length + gzBytes("   ").length);
+    record Case(String name, byte[] bytes, String expected) {}
+    for (Case c : List.of(new Case("crc", badCrc, "gzip: its CRC-32 does not match its data"),
+        new Case("length", badLength, "gzip: its recorded length does not match its data"),
+        new Case("trailing", trailing, "gzip: data follows the end of the gzip stream"),
+        new Case("cut", cut, "gzip: the gzip stream is cut short"))) {
+      Path p = Files.write(dir.resolve(c.name() + ".json.gz"), c.bytes());
+      List<InputFile> files = new ArrayList<>();
+      List<ObjectNode> recs = read(p, null, files);
+      InputFile f = files.get(0);
+      assertThat(f.problems()).as(c.name()).anySatisfy(m -> assertThat(m).startsWith(c.expected() + " (at compressed byte "));
+      assertThat(f.sha256()).as("the stored bytes' hash, whatever they hold").isEqualTo(Sha256.digest(c.bytes()));
+      assertThat(recs.size() + f.rejected()).as(c.name()).isLessThanOrEqualTo(1);
+    }
+    Path p = Files.write(dir.resolve("members.json.gz"), twoMembers);
+    List<InputFile> files = new ArrayList<>();
+    assertThat(read(p, null, files)).hasSize(1);
+    assertThat(files.get(0).problems()).as("a second gzip member of whitespace is still gzip").isEmpty();
+  }
+
+  @Test
+  void read_garbageAndNumericEventTimes_rejectedWithOffset_neverInFirstSeen_nor_silentlyDroppedBySince() throws Exception {
+    List<String> bad = List.of("\"\"", "\"yesterday\"", "\"2024-13-01T00:00:00Z\"", "\"2024-02-30T00:00:00Z\"", "\"2024-01-01T24:00:00Z\"",
+        "\"2024-01-01T00:00:00\"", "\"2024-01-01 00:00:00Z\"", "\"2024-01-01T00:00:00+01:00\"", "\"+10000-01-01T00:00:00Z\"",
+        "\"2024-01-01T00:00:00.Z\"", "1704067200", "1.7e9", "null", "true", "{}", "[]");
+    StringBuilder text = new StringBuilder("{\"Records\":[").append(REC.formatted("good", 4));
+    List<Integer> offsets = new ArrayList<>();
+    for (int i = 0; i < bad.size(); i++) {
+      text.append(',');
+      offsets.add(text.length());
+      text.append(REC.formatted("b" + i, 5).replace("\"2024-01-05T00:00:00Z\"", bad.get(i)));
+    }
+    Path p = Files.writeString(dir.resolve("times.json"), text.append("]}").toString());
+    CloudTrailReport r = new CloudTrailAnalysis(Clock.systemUTC()).since(java.time.Instant.parse("2024-01-03T00:00:00Z")).run(List.of(p));
+    InputFile f = r.inputs().get(0);
+    assertThat(f.records()).isEqualTo(1);
+    assertThat(f.rejected()).isEqualTo(bad.size());
+    assertThat(r.recordsAnalysed()).isEqualTo(1);
+    assertThat(r.principals()).singleElement().satisfies(s -> assertThat(s.firstSeen()).isEqualTo("2024-01-04T00:00:00Z"));
+    assertThat(f.problems()).hasSize(bad.size() + 1);
+    for (int i = 0; i < MAX_SHOWN; i++) {
+      assertThat(f.problems().get(i)).startsWith("the record at byte " + offsets.get(i) + " has an eventTime that is not a UTC time as CloudTrail writes it")
+          .endsWith(": not analysed");
+    }
+    assertThat(f.problems()).contains("1 records of this file were read and analysed, " + bad.size() + " were not");
+  }
+
+  static final int MAX_SHOWN = 16; // of the 16 bad times, all are shown (the bound is 20)
+
+  @Test
+  void read_nonJsonHoldingAKey_problemQuotesNothingOfIt() throws Exception {
+    Path p = Files.writeString(dir.resolve("secret.json"), "AKIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n");
+    List<InputFile> files = new ArrayList<>();
+    read(p, null, files);
+    assertThat(files.get(0).problem()).isEqualTo("malformed JSON at byte 0: not valid JSON; the rest of the file cannot be read safely")
+        .doesNotContain("AKIA").doesNotContain("wJal");
+    Path q = Files.writeString(dir.resolve("inner.json"), "{\"Events\":[{\"CloudTrailEvent\":\"AKIAIOSFODNN7EXAMPLE\"}]}");
+    List<InputFile> g = new ArrayList<>();
+    read(q, null, g);
+    assertThat(g.get(0).problems().get(0)).isEqualTo("the record at byte 11 has a CloudTrailEvent that is not valid JSON (at character 0: not valid JSON): not analysed");
+  }
+
+  @Test
+  void expand_symlinksInsideTheFolder_reportedAndNotFollowed() throws Exception {
+    Path outside = Files.createDirectories(dir.resolve("outside"));
+    Path secret = Files.writeString(outside.resolve("x.json"), "{\"Records\":[" + REC.formatted("outside", 1) + "]}");
+    Path in = Files.createDirectories(dir.resolve("in"));
+    Files.writeString(in.resolve("a.json"), "{\"Records\":[" + REC.formatted("inside", 1) + "]}");
+    Files.createSymbolicLink(in.resolve("link.json"), secret);
+    Files.createSymbolicLink(in.resolve("dirlink"), outside);
+    CloudTrailReport r = new CloudTrailAnalysis(Clock.systemUTC()).run(List.of(in));
+    assertThat(r.inputs()).extracting(InputFile::path).containsExactly(in.resolve("a.json").toString(), in.resolve("link.json").toString());
+    assertThat(r.recordsRead()).isEqualTo(1);
+    assertThat(r.damaged()).singleElement().satisfies(f -> assertThat(f.problem()).startsWith("a symbolic link: not followed"));
   }
 }

@@ -75,14 +75,24 @@ final class AnalyzeCloudTrailCommand extends CliCommand {
           .say(m -> err().println("custody: " + m)).runInto(c, items, paths, workDir);
     }
     boolean findings = r.report().findings().stream().anyMatch(f -> f.severity().actionable());
-    return new Output(r.report(), out -> render(r, out), findings ? ExitCode.FINDINGS : ExitCode.OK);
+    // Damaged input makes the analysis partial, whatever it found: the report lists both.
+    ExitCode exit = !r.report().damaged().isEmpty() ? ExitCode.PARTIAL : findings ? ExitCode.FINDINGS : ExitCode.OK;
+    return new Output(r.report(), out -> render(r, out), exit);
   }
 
   private static void render(CloudTrailAnalysis.Result r, PrintWriter out) {
     CloudTrailReport c = r.report();
     out.println("inputs      " + c.inputs().size() + " files, " + c.recordsRead() + " records, " + c.recordsAnalysed() + " analysed");
     for (InputFile f : c.problems()) {
-      out.println("  skipped   " + Printable.of(f.label()) + ": " + Printable.of(f.problem()));
+      if (f.damaged()) {
+        out.println("  damaged   " + Printable.of(f.label()) + ":");
+        f.problems().forEach(p -> out.println("            " + Printable.of(p)));
+      } else {
+        out.println("  skipped   " + Printable.of(f.label()) + ": " + Printable.of(f.skipped()));
+      }
+    }
+    if (!c.damaged().isEmpty()) {
+      out.println("  " + c.damaged().size() + " damaged input file(s): the analysis is partial (exit 4)");
     }
     out.println("sigma       " + c.sigma().loaded() + " rules from " + c.sigma().source() + ", " + c.sigma().skipped().size() + " skipped");
     for (SkippedRule s : c.sigma().skipped()) {
