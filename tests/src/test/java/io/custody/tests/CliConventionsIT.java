@@ -50,4 +50,27 @@ class CliConventionsIT {
     assertThat(lines.get(0)).contains("no AWS credentials found").contains("--profile").hasSizeLessThan(300);
     assertThat(r.err()).doesNotContain("internal error").doesNotContain("AwsCredentialsProviderChain");
   }
+
+  /**
+   * A file whose name is not UTF-8, given on the command line through the real launcher (a shell
+   * makes the bytes, as an attacker's {@code touch $'\xff'} would): added, stored under a safe
+   * name, its bytes recorded; and /dev/zero refused with exit 2 unless --size is given.
+   */
+  @Test
+  void caseAdd_nameNotUtf8_throughTheLauncher_andEndlessDevices() throws Exception {
+    Path home = tmp.resolve("home");
+    Cli cli = new Cli(home);
+    assertThat(cli.custody("case", "open", "--case", "NAMES", "--examiner", "E").exit()).isZero();
+    Path dir = java.nio.file.Files.createDirectories(tmp.resolve("ev"));
+    Run add = cli.run("sh", "-c", "f=\"$1/$(printf 'evil-\\377.img')\"; printf 'x' > \"$f\"; exec \"$2\" case add --case NAMES --type other "
+        + "--source-id host-1 --json \"$f\"", "sh", dir.toString(), Cli.REPO.resolve("bin/custody").toString());
+    assertThat(add.exit()).as(add.toString()).isZero();
+    assertThat(add.out()).contains("\"name\": \"evil-_.img\"", "evil-%FF.img");
+    Run zero = cli.custody("case", "add", "--case", "NAMES", "--type", "other", "--source-id", "zero", "/dev/zero");
+    assertThat(zero.exit()).as(zero.toString()).isEqualTo(2);
+    assertThat(zero.err()).contains("give --size BYTES");
+    Run sized = cli.custody("case", "add", "--case", "NAMES", "--type", "other", "--source-id", "zero", "--size", "1M", "/dev/zero", "--json");
+    assertThat(sized.exit()).as(sized.toString()).isZero();
+    assertThat(sized.out()).contains("\"size\": 1048576");
+  }
 }

@@ -1,6 +1,7 @@
 package io.custody.collector.cli;
 
 import io.custody.collector.acquire.FileAcquisition;
+import io.custody.evidence.ByteSize;
 import io.custody.evidence.cli.CliCommand;
 import io.custody.evidence.cli.Output;
 import io.custody.evidence.cli.TerminalProgress;
@@ -33,13 +34,18 @@ final class CaseAddCommand extends CliCommand {
   @Option(names = "--source-id", required = true, paramLabel = "ID", description = "Where it came from: vol-…, i-…, snap-…, a host name.")
   String sourceId;
 
+  @Option(names = "--size", paramLabel = "BYTES", description = "Read this many bytes (required for a character device or a pipe, "
+      + "which may have no end); e.g. 4G. Without it, a file or block device is read to its end.")
+  String sizeText;
+
   @Override
   protected Output run() {
     Case c = kase.load(args.size() == 2 ? args.get(0) : null);
     Path file = Path.of(args.get(args.size() - 1));
     Item added;
-    try (TerminalProgress bar = TerminalProgress.start("Acquiring " + sourceId, FileAcquisition.expectedSize(file))) {
-      added = FileAcquisition.add(c, file, ItemType.parse(type), sourceId, storage.options(), bar);
+    Long size = sizeText == null ? null : ByteSize.parse(sizeText);
+    try (TerminalProgress bar = TerminalProgress.start("Acquiring " + sourceId, size != null ? size : FileAcquisition.expectedSize(file))) {
+      added = FileAcquisition.add(c, file, ItemType.parse(type), sourceId, storage.options(), size, bar);
     }
     return Output.ok(added, out -> Texts.item(added, out));
   }

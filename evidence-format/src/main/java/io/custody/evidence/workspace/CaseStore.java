@@ -61,7 +61,7 @@ public final class CaseStore {
    * @throws InvalidInputException when the id is invalid or the case exists
    */
   public Case open(String caseId, String examiner, String organization, String description) {
-    Names.requireId(caseId, "case id");
+    Names.requireNewCaseId(caseId);
     if (examiner == null || examiner.isBlank()) {
       throw new InvalidInputException("Failed to open case '" + caseId + "': --examiner is required");
     }

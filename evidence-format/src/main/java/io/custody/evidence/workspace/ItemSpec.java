@@ -70,6 +70,11 @@ public final class ItemSpec {
     return this;
   }
 
+  /** The name the stream is stored under (made safe from the file name, or the type's fixed name). */
+  public String name() {
+    return name;
+  }
+
   public ItemSpec notes(String text) {
     this.notes = text;
     return this;

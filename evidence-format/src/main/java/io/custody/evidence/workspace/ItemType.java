@@ -51,7 +51,7 @@ public enum ItemType {
 
   /** The stored name of the item's bytes: fixed for images, else the given file's name. */
   public String storedName(String fileName) {
-    return fixedName != null ? fixedName : Names.safeFileName(fileName);
+    return fixedName != null ? fixedName : Names.storedName(fileName);
   }
 
   public Compression defaultCompression() {

@@ -34,6 +34,26 @@ public final class Names {
   }
 
   /**
+   * The longest case id: its bundles are named {@code <case id>-<yyyyMMddTHHmmssZ>}, and a bundle id,
+   * like every id, is at most 64 characters.
+   */
+  public static final int MAX_CASE_ID = 64 - "-20260101T000000Z".length();
+
+  /**
+   * A new case's id: an {@link #requireId id} of at most {@value #MAX_CASE_ID} characters.
+   *
+   * @throws InvalidInputException when it is not
+   */
+  public static String requireNewCaseId(String id) {
+    requireId(id, "case id");
+    if (id.length() > MAX_CASE_ID) {
+      throw new InvalidInputException("Failed to use case id '" + id + "': it has " + id.length() + " characters, at most " + MAX_CASE_ID
+          + " are allowed (its bundles are named <case id>-<time of sealing>, at most 64 characters)");
+    }
+    return id;
+  }
+
+  /**
    * @throws InvalidInputException when {@code id} is not a valid source id
    */
   public static String requireSourceId(String id) {
@@ -57,8 +77,34 @@ public final class Names {
     return true;
   }
 
+  /**
+   * The longest stored name of an item's stream: room is left for the side files named after it
+   * ({@code <name>.pieces.sha256}) within {@link #safeFileName}'s 100 characters.
+   */
+  public static final int MAX_STORED_NAME = 100 - ".pieces.sha256".length();
+
+  /**
+   * A stream's stored name made from any file name: {@link #safeFileName}, shortened to {@value
+   * #MAX_STORED_NAME} characters keeping its extension (up to 12 characters), e.g. {@code .img}.
+   */
+  public static String storedName(String name) {
+    String s = sanitized(name);
+    if (s.length() <= MAX_STORED_NAME) {
+      return s;
+    }
+    int dot = s.lastIndexOf('.');
+    String ext = dot > 0 && s.length() - dot <= 12 ? s.substring(dot) : "";
+    return s.substring(0, MAX_STORED_NAME - ext.length()) + ext;
+  }
+
   /** A file or folder name made safe: other characters become '_', at most 100 characters. */
   public static String safeFileName(String name) {
+    String s = sanitized(name);
+    return s.length() > 100 ? s.substring(0, 100) : s;
+  }
+
+  /** The last component of {@code name} with every character but {@code [A-Za-z0-9._-]} made '_', no leading dot or dash. */
+  private static String sanitized(String name) {
     String s = name == null ? "" : name;
     int slash = s.lastIndexOf('/');
     if (slash >= 0) {
@@ -67,9 +113,6 @@ public final class Names {
     s = s.replaceAll("[^A-Za-z0-9._-]", "_");
     while (s.startsWith(".") || s.startsWith("-")) {
       s = s.substring(1);
-    }
-    if (s.length() > 100) {
-      s = s.substring(0, 100);
     }
     return s.isEmpty() ? "file" : s;
   }
