@@ -11,7 +11,7 @@ public interface LoadBalancingGateway {
 
   Change deregisterFromClassic(String balancer, InstanceId id, boolean dryRun);
 
-  /** Target groups with the instance as a target, with the port it is registered on. */
+  /** Target groups with the instance as a target, with the port it is registered on; targets draining (being deregistered) are left out. */
   List<Target> targetsOf(InstanceId id);
 
   Change deregisterTarget(Target target, boolean dryRun);

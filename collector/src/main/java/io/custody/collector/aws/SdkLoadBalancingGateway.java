@@ -49,6 +49,8 @@ final class SdkLoadBalancingGateway implements LoadBalancingGateway {
     Calls.call("list", "target groups", () -> {
       for (TargetGroup tg : v2.describeTargetGroupsPaginator(r -> r.pageSize(400)).targetGroups()) {
         v2.describeTargetHealth(r -> r.targetGroupArn(tg.targetGroupArn())).targetHealthDescriptions().stream()
+            // a target draining is being deregistered: it takes no new connections
+            .filter(h -> h.targetHealth() == null || !"draining".equals(h.targetHealth().stateAsString()))
             .map(h -> h.target())
             .filter(t -> id.value().equals(t.id()))
             .forEach(t -> out.add(new Target(tg.targetGroupArn(), t.id(), t.port())));

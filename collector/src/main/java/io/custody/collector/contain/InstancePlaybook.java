@@ -81,17 +81,26 @@ public final class InstancePlaybook {
     List<Playbook.Step> steps = new ArrayList<>();
     steps.add(Playbook.step("capture-metadata", () -> capture.captureMetadata(first)));
     steps.add(Playbook.step("capture-console", capture::captureConsole));
-    steps.add(Playbook.step("termination-protection", this::terminationProtection));
-    steps.add(Playbook.step("isolate", () -> isolation.isolate(ec2.describeInstance(id), opt.allowCidrs())));
-    steps.add(Playbook.step("detach-asg", this::detachAsg));
-    steps.add(Playbook.step("deregister-elb", this::deregisterElb));
+    // Each step that changes something is done only when its effect shows when read back (ReadBack).
+    steps.add(Playbook.step("termination-protection", () -> ReadBack.verified(terminationProtection(), this::protectionProblem)));
+    steps.add(Playbook.step("isolate", () -> {
+      StepResult r = isolation.isolate(ec2.describeInstance(id), opt.allowCidrs());
+      return ReadBack.verified(r, isolation::isolationProblem);
+    }));
+    steps.add(Playbook.step("detach-asg", () -> ReadBack.verified(detachAsg(),
+        () -> aws.autoScaling().groupOf(id).map(g -> "still in Auto Scaling group " + g).orElse(null))));
+    steps.add(Playbook.step("deregister-elb", () -> ReadBack.verified(deregisterElb(), this::loadBalancerProblem)));
     steps.add(Playbook.step("snapshot-volumes", () -> snapshotVolumes(ec2.describeInstance(id))));
-    steps.add(Playbook.step("tag-instance", this::tagInstance));
+    steps.add(Playbook.step("tag-instance", () -> ReadBack.verified(tagInstance(), this::tagProblem)));
     if (opt.detachProfile()) {
-      steps.add(Playbook.step("detach-profile", this::detachProfile));
+      steps.add(Playbook.step("detach-profile", () -> ReadBack.verified(detachProfile(), () -> ec2.profileAssociation(id)
+          .map(a -> "instance profile " + a.profileArn() + " still associated (" + a.associationId() + ")").orElse(null))));
     }
     if (opt.stop()) {
-      steps.add(Playbook.step("stop", this::stop));
+      steps.add(Playbook.step("stop", () -> ReadBack.verified(stop(), () -> {
+        String state = ec2.describeInstance(id).state();
+        return state.equals("stopped") || state.equals("stopping") ? null : "the instance is " + state;
+      })));
     }
     log.println("custody: containing " + id + " in " + ec2.region() + " for case " + kase.id() + (opt.dryRun() ? " (dry run: nothing changes)" : ""));
     return new Playbook(steps, rec, List.of(id.value()), log).run();
@@ -122,6 +131,25 @@ public final class InstancePlaybook {
     }
     return opt.dryRun() ? StepResult.planned(name, "would turn termination protection on and set shutdown behaviour to stop (DryRun allowed)")
         : StepResult.done(name, "termination protection on; shutdown behaviour stop", Isolation.join(requests));
+  }
+
+  private String protectionProblem() {
+    boolean on = ec2.instanceAttribute(id, "disableApiTermination").map(Boolean::parseBoolean).orElse(false);
+    String behaviour = ec2.instanceAttribute(id, "instanceInitiatedShutdownBehavior").orElse("?");
+    return on && behaviour.equals("stop") ? null : "termination protection " + (on ? "on" : "off") + ", shutdown behaviour " + behaviour;
+  }
+
+  private String loadBalancerProblem() {
+    List<String> classic = aws.loadBalancing().classicBalancersWith(id);
+    List<LoadBalancingGateway.Target> targets = aws.loadBalancing().targetsOf(id);
+    return classic.isEmpty() && targets.isEmpty() ? null : "still registered with Classic " + classic + " and target groups "
+        + targets.stream().map(LoadBalancingGateway.Target::targetGroupArn).toList();
+  }
+
+  private String tagProblem() {
+    Map<String, String> want = Tags.of(Tags.CASE, kase.id(), Tags.TICKET, opt.ticket(), Tags.STATE, "quarantined");
+    Map<String, String> have = ec2.describeInstance(id).tags();
+    return have.entrySet().containsAll(want.entrySet()) ? null : "tags are " + have;
   }
 
   private StepResult detachAsg() {

@@ -85,6 +85,22 @@ final class Isolation {
     return StepResult.done(name, detail + "; original groups saved " + saved, join(requests));
   }
 
+  /** What is not isolated: ENIs holding any group but the case's quarantine group; null when all hold only it. */
+  String isolationProblem() {
+    InstanceInfo info = ec2.describeInstance(id);
+    Optional<SecurityGroupId> q = info.vpc() == null ? Optional.empty() : ec2.findGroup(info.vpc(), groupTags("quarantine"));
+    if (q.isEmpty()) {
+      return "the case's quarantine group is not found in " + info.vpc();
+    }
+    List<String> wrong = new ArrayList<>();
+    for (InstanceInfo.Eni eni : info.networkInterfaces()) {
+      if (!eni.groups().equals(List.of(q.get()))) {
+        wrong.add(eni.id() + " has " + eni.groups());
+      }
+    }
+    return wrong.isEmpty() ? null : String.join(", ", wrong) + " instead of only quarantine " + q.get();
+  }
+
   /** Puts back the groups saved before isolation. */
   StepResult release(InstanceInfo info) {
     String name = "release";

@@ -237,4 +237,42 @@ class ContainInstanceTest {
     assertThat(CaseStore.at(home, Clock.systemUTC()).load("IR-42").log().verify().entries())
         .noneMatch(e -> e.event().equals("contained"));
   }
+
+  private static Object forward(Object target, java.lang.reflect.Method m, Object[] args) throws Throwable {
+    try {
+      return m.invoke(target, args);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+
+  /**
+   * The test seam at the gateway: an EC2 whose interface changes are accepted and never take effect
+   * (as the emulator's DescribeNetworkInterfaces once showed): isolate must fail, saying what it found.
+   */
+  @Test
+  void isolationThatDoesNotShowWhenReadBack_failsWithWhatWasFound() throws Exception {
+    List<String> before = eniGroups();
+    try (io.custody.collector.aws.AwsSession real = io.custody.collector.aws.AwsSession.open(
+        new io.custody.collector.aws.AwsConfig("us-east-1", null, MotoServer.endpoint()))) {
+      io.custody.collector.aws.Ec2Gateway realEc2 = real.ec2();
+      ClassLoader cl = getClass().getClassLoader();
+      var ignoring = (io.custody.collector.aws.Ec2Gateway) java.lang.reflect.Proxy.newProxyInstance(cl,
+          new Class<?>[] {io.custody.collector.aws.Ec2Gateway.class}, (p, m, a) -> m.getName().equals("setGroups")
+              ? new io.custody.collector.aws.Change("ec2:ModifyNetworkInterfaceAttribute", a[0].toString(), "req-ignored", false)
+              : forward(realEc2, m, a));
+      var session = (io.custody.collector.aws.AwsSession) java.lang.reflect.Proxy.newProxyInstance(cl,
+          new Class<?>[] {io.custody.collector.aws.AwsSession.class}, (p, m, a) -> m.getName().equals("ec2") && (a == null || a.length == 0)
+              ? ignoring : forward(real, m, a));
+      Case kase = CaseStore.at(home, Clock.systemUTC()).load("IR-42");
+      PlaybookReport r = new InstancePlaybook(kase, session, new io.custody.evidence.ids.InstanceId(target),
+          new InstancePlaybook.Options("INC-7", List.of("10.9.0.0/24"), false, false, false, false), Clock.systemUTC(), System.err).contain();
+      StepResult isolate = r.steps().stream().filter(st -> st.name().equals("isolate")).findFirst().orElseThrow();
+      assertThat(isolate.status()).isEqualTo(StepStatus.FAILED);
+      assertThat(isolate.detail()).contains("does not show when read back", before.get(0), "instead of only quarantine");
+      assertThat(r.exitCode()).isEqualTo(io.custody.evidence.ExitCode.AWS);
+      assertThat(r.steps()).filteredOn(st -> !st.name().equals("isolate")).allSatisfy(st -> assertThat(st.status()).isNotEqualTo(StepStatus.FAILED));
+    }
+    assertThat(eniGroups()).isEqualTo(before);
+  }
 }
