@@ -275,4 +275,19 @@ class ContainInstanceTest {
     }
     assertThat(eniGroups()).isEqualTo(before);
   }
+
+  @Test
+  void endpointUrlWithPassword_writtenNowhere() throws Exception {
+    String endpoint = MotoServer.endpoint().toString().replace("://", "://forensic:hunter2-secret@");
+    CliRun r = CliRun.run("contain", "instance", target, "--case", "IR-42", "--ticket", "INC-7", "--dry-run", "--home", home.toString(),
+        "--endpoint-url", endpoint, "--region", MotoServer.REGION);
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out() + r.err()).doesNotContain("hunter2");
+    try (var files = java.nio.file.Files.walk(home)) {
+      for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+        assertThat(new String(java.nio.file.Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1)).as(f.toString()).doesNotContain("hunter2");
+      }
+    }
+    assertThat(java.nio.file.Files.readString(home.resolve("cases/IR-42/tool/acquisition.log"))).contains("://***@");
+  }
 }

@@ -50,6 +50,6 @@ public abstract class CliCommand implements Callable<Integer> {
 
   /** {@code text} with every URL's userinfo and query string replaced by ***. */
   static String redact(String text) {
-    return text.replaceAll("(?i)\\b([a-z][a-z0-9+.-]*://)[^/@\\s]*@", "$1***@").replaceAll("(?i)(\\b[a-z][a-z0-9+.-]*://[^\\s?]*)\\?\\S*", "$1?***");
+    return io.custody.evidence.Secrets.redactUrls(text);
   }
 }

@@ -251,9 +251,10 @@ public final class CustodyLog {
 
   private CustodyEntry entry(long seq, Sha256 prev, Event e) {
     String now = TIME.format(clock.instant().truncatedTo(ChronoUnit.MILLIS));
+    // notes are written by the tool from what it did: a URL's userinfo or query string (a presigned signature) never enters the log
     return new CustodyEntry(
         seq, UUID.randomUUID().toString(), prev, now, e.name, e.outcome, e.refersTo,
-        actor.examiner(), actor.host(), actor.tool(), e.objects, e.aws, e.notes);
+        actor.examiner(), actor.host(), actor.tool(), e.objects, e.aws, e.notes == null ? null : io.custody.evidence.Secrets.redactUrls(e.notes));
   }
 
   private static void write(Path file, byte[] bytes) throws IOException {

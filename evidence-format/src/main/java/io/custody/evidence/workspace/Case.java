@@ -288,12 +288,12 @@ public final class Case {
     }
   }
 
-  /** Appends a line to {@code tool/acquisition.log} (what was run, when). */
+  /** Appends a line to {@code tool/acquisition.log} (what was run, when), URLs' userinfo and query strings redacted. */
   public void toolLog(String line) {
     try (Locks.Held ignored = Locks.exclusive(dir.resolve(LOCK))) {
       Path tool = Files.createDirectories(dir.resolve(TOOL));
       String stamp = DateTimeFormatter.ISO_INSTANT.format(clock.instant());
-      Files.write(tool.resolve("acquisition.log"), (stamp + " " + line.replace('\n', ' ') + "\n").getBytes(StandardCharsets.UTF_8),
+      Files.write(tool.resolve("acquisition.log"), (stamp + " " + io.custody.evidence.Secrets.redactUrls(line.replace('\n', ' ')) + "\n").getBytes(StandardCharsets.UTF_8),
           StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new HostException("Failed to write the tool log of case '" + id() + "': " + e.getMessage(), e);
