@@ -165,4 +165,44 @@ class BundleCliIT {
     String first = ok(Run.of(null, Map.of(), List.of("sh", "-c", "head -c 1048576 " + f + " | sha256sum"))).out();
     assertThat(first).startsWith(j.get("pieces").get(0).get("sha256").asText());
   }
+
+  /**
+   * The tail of an open case's custody log cut at every length (as an insider deleting the last
+   * entries would): case status says the log is not intact and exits 1, seal refuses and writes no
+   * bundle.
+   */
+  @Test
+  void tailOfAnOpenCaseCut_atEveryLength_caseStatusAndSealRefuse() throws Exception {
+    Path home = tmp.resolve("cut-home");
+    Cli c = new Cli(home);
+    ok(c.custody("case", "open", "--case", "CUT", "--examiner", "E"));
+    for (int i = 0; i < 2; i++) {
+      Path f = Files.writeString(tmp.resolve("note-" + i + ".txt"), "note " + i);
+      ok(c.custody("case", "add", "--case", "CUT", "--type", "other", "--source-id", "note-" + i, f.toString()));
+    }
+    Path caseDir = home.resolve("cases/CUT");
+    int entries;
+    try (var s = Files.list(caseDir.resolve("custody"))) {
+      entries = (int) s.count();
+    }
+    assertThat(entries).isEqualTo(5);
+    for (int cut = 1; cut < entries; cut++) {
+      Path copyHome = tmp.resolve("cut-" + cut);
+      assertThat(Run.of(tmp, java.util.Map.of(), List.of("cp", "-a", home.toString(), copyHome.toString())).exit()).isZero();
+      for (int n = entries; n > entries - cut; n--) {
+        Files.delete(copyHome.resolve("cases/CUT/custody").resolve(String.format("%06d.json", n)));
+      }
+      Cli cc = new Cli(copyHome);
+      Run st = cc.custody("case", "status", "--case", "CUT", "--json");
+      assertThat(st.exit()).as("status after a cut of %d: %s", cut, st).isEqualTo(1);
+      JsonNode j = Json.mapper().readTree(st.out());
+      assertThat(j.at("/custody/intact").asBoolean()).isFalse();
+      assertThat(j.at("/custody/problems").toString()).contains("were removed");
+      Path out = tmp.resolve("cut-" + cut + ".tar");
+      Run seal = cc.custody("seal", "--case", "CUT", "--key", keys.resolve("examiner.key.pem").toString(), "--cert", cert(), "--out", out.toString());
+      assertThat(seal.exit()).as("seal after a cut of %d: %s", cut, seal).isEqualTo(1);
+      assertThat(seal.err()).contains("were removed");
+      assertThat(out).doesNotExist();
+    }
+  }
 }
