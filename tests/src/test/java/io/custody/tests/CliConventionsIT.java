@@ -49,6 +49,14 @@ class CliConventionsIT {
     assertThat(lines).as(r.toString()).hasSize(1);
     assertThat(lines.get(0)).contains("no AWS credentials found").contains("--profile").hasSizeLessThan(300);
     assertThat(r.err()).doesNotContain("internal error").doesNotContain("AwsCredentialsProviderChain");
+
+    // credentials, but nothing listens at the endpoint
+    Run down = Run.of(tmp, Map.of(), List.of("env", "-i", "PATH=" + System.getenv("PATH"), "HOME=" + tmp, "CUSTODY_HOME=" + home,
+        "AWS_EC2_METADATA_DISABLED=true", "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        Cli.REPO.resolve("bin/custody").toString(), "sweep", "--case", "NC-1", "--region", "us-east-1", "--regions", "us-east-1",
+        "--endpoint-url", "http://127.0.0.1:9"));
+    assertThat(down.exit()).as(down.toString()).isEqualTo(3);
+    assertThat(down.err()).doesNotContain("internal error").doesNotContain("wJalr").contains("cannot reach the AWS endpoint");
   }
 
   /**
