@@ -31,9 +31,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "cloudtrail", mixinStandardHelpOptions = true,
     description = {"Per principal and access key activity, built-in compromise findings and SigmaHQ rules over CloudTrail logs: log items "
         + "of the case (--item: what custody acquire cloudtrail stored, read back and checked against its recorded SHA-256) and files "
-        + "({\"Records\":[…]} as delivered to S3, .json or .json.gz, folders recursively, or LookupEvents output). Malformed files are "
-        + "reported and skipped. The result is added to the case as cloudtrail-analysis.json. Exit 1 when a finding is medium or "
-        + "above, or a log item no longer matches its record."},
+        + "({\"Records\":[…]} as delivered to S3, .json or .json.gz, folders recursively, or LookupEvents output; symbolic links inside "
+        + "a folder are reported, never followed). Damaged input (malformed or concatenated JSON, gzip CRC, length or trailing data, "
+        + "repeated keys, records without a valid eventTime) is reported per file with byte offsets and what can safely be read is "
+        + "analysed. The result is added to the case as cloudtrail-analysis.json. Exit 4 when any input was damaged, else 1 when a "
+        + "finding is medium or above, or a log item no longer matches its record."},
     footerHeading = "%nExample:%n", footer = "  custody analyze cloudtrail --case IR-2026-001 --item item-046 --since 2026-11-20")
 final class AnalyzeCloudTrailCommand extends CliCommand {
 

@@ -38,7 +38,9 @@ final class SealCommand extends CliCommand {
   @Option(names = "--out", required = true, paramLabel = "BUNDLE.tar", description = "The bundle to write (never overwritten).")
   Path out;
 
-  @Option(names = "--allow-incomplete", description = "Seal even if an acquisition never finished (it is left out, and the seal entry says so).")
+  @Option(names = "--allow-incomplete", description = "Seal even if an acquisition or another action never finished: unfinished "
+      + "acquisitions are left out; actions begun and never recorded as finished are listed in manifest.json (custody.open_intents), "
+      + "VERIFY.txt and the seal entry.")
   boolean allowIncomplete;
 
   /** What {@code --json} prints. */
