@@ -2,18 +2,22 @@ package io.custody.analyzer.disk;
 
 /**
  * One line of a TSK bodyfile ({@code MD5|name|inode|mode|uid|gid|size|atime|mtime|ctime|crtime}),
- * with the mount prefix taken off the name and a symbolic link's target split off.
+ * with the mount prefix taken off the name and a symbolic link's target split off. Lines are read
+ * as ISO-8859-1 (one char a byte, so no name can make reading fail) and the names made text by
+ * {@link NameText}: bytes that are not UTF-8 become {@code \xNN} and the exact bytes are kept in
+ * {@code pathB64}. (TSK itself writes control characters in names as {@code ^}.)
  *
  * @param path the path inside its file system, e.g. {@code /etc/passwd}
  * @param inode TSK's metadata address ({@code 12}, or {@code 64-128-1} on NTFS)
  * @param mode TSK's mode string, e.g. {@code r/rrwsr-xr-x}
  * @param linkTarget for a symbolic link, where it points; else null
  * @param deleted the entry is marked deleted (its name ends in {@code (deleted)})
+ * @param pathB64 the exact bytes of the path (Base64) when they are not valid UTF-8, else null
  */
 record BodyfileEntry(String path, String inode, String mode, long uid, long gid, long size, long atime, long mtime, long ctime, long crtime,
-    String linkTarget, boolean deleted) {
+    String linkTarget, boolean deleted, String pathB64) {
 
-  /** Parses a line; null for lines that are not entries. The name may itself hold '|'. */
+  /** Parses a line read as ISO-8859-1; null for lines that are not entries. The name may itself hold '|'. */
   static BodyfileEntry parse(String line, String prefix) {
     String[] f = line.split("\\|", -1);
     if (f.length < 11) {
@@ -37,8 +41,9 @@ record BodyfileEntry(String path, String inode, String mode, long uid, long gid,
       if (path.contains("//")) {
         path = path.replaceAll("/+", "/");
       }
-      return new BodyfileEntry(path, f[n - 9], mode, num(f[n - 7]), num(f[n - 6]), num(f[n - 5]), num(f[n - 4]), num(f[n - 3]), num(f[n - 2]),
-          num(f[n - 1]), target, deleted);
+      NameText p = NameText.ofLatin1(path);
+      return new BodyfileEntry(p.text(), f[n - 9], mode, num(f[n - 7]), num(f[n - 6]), num(f[n - 5]), num(f[n - 4]), num(f[n - 3]), num(f[n - 2]),
+          num(f[n - 1]), target == null ? null : NameText.ofLatin1(target).text(), deleted, p.b64());
     } catch (NumberFormatException e) {
       return null;
     }

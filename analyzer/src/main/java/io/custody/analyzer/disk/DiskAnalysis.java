@@ -179,7 +179,8 @@ public final class DiskAnalysis {
 
   private static List<BodyfileEntry> parse(Path body, String prefix) {
     List<BodyfileEntry> out = new ArrayList<>();
-    try (BufferedReader r = Files.newBufferedReader(body, StandardCharsets.UTF_8)) {
+    // one char a byte: a name that is not UTF-8 cannot stop the reading (BodyfileEntry makes names text)
+    try (BufferedReader r = Files.newBufferedReader(body, StandardCharsets.ISO_8859_1)) {
       String line;
       while ((line = r.readLine()) != null) {
         BodyfileEntry e = BodyfileEntry.parse(line, prefix);

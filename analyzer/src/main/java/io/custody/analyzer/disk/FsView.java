@@ -122,7 +122,7 @@ final class FsView {
   /** Records a finding about an entry; the content hash is computed here, from the image. */
   void find(String rule, Severity severity, BodyfileEntry e, String excerpt, String reason) {
     Sha256 hash = e.regular() ? contents.sha256(e) : null;
-    findings.add(new DiskFinding(rule, severity, label, e.path(), e.inode(), e.mode(), e.uid(), e.gid(), e.size(), time(e.mtime()),
+    findings.add(new DiskFinding(rule, severity, label, e.path(), e.pathB64(), e.inode(), e.mode(), e.uid(), e.gid(), e.size(), time(e.mtime()),
         time(e.atime()), time(e.ctime()), time(e.crtime()), hash, excerpt == null ? null : excerpt(excerpt), reason));
   }
 

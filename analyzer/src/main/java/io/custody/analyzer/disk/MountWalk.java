@@ -65,8 +65,9 @@ final class MountWalk {
         return new Walk(false, "XFS: " + String.join("; ", m.notes()), List.of());
       }
       kase.log().complete(intent, Event.of("mounted").object(fs).notes("mounted read-only at " + mnt + " from " + m.loops()), Outcome.SUCCEEDED);
-      List<BodyfileEntry> entries = write(mnt, prefix, body);
-      FsView view = new FsView(c.label(), entries, new MountContents(mnt));
+      Map<String, Path> files = new java.util.HashMap<>();
+      List<BodyfileEntry> entries = write(mnt, prefix, body, files);
+      FsView view = new FsView(c.label(), entries, new MountContents(mnt, files));
       scan.accept(view);
       return new Walk(true, "walked a read-only mount: allocated files only, no deleted entries, crtime not available",
           view.findings());
@@ -94,9 +95,15 @@ final class MountWalk {
     }
   }
 
-  private static List<BodyfileEntry> write(Path root, String prefix, Path body) throws IOException {
+  /**
+   * Walks the mount into a bodyfile of TSK's format. Names are written as their bytes (ISO-8859-1
+   * one char a byte), control characters as {@code ^} as TSK writes them; each entry carries the
+   * exact bytes of its path ({@link NameText}), and {@code files} maps its path text to the file.
+   */
+  private static List<BodyfileEntry> write(Path root, String prefix, Path body, Map<String, Path> files) throws IOException {
     List<BodyfileEntry> entries = new ArrayList<>();
-    try (BufferedWriter w = Files.newBufferedWriter(body, StandardCharsets.UTF_8)) {
+    String rootRaw = rawPath(root);
+    try (BufferedWriter w = Files.newBufferedWriter(body, StandardCharsets.ISO_8859_1)) {
       Files.walkFileTree(root, new SimpleFileVisitor<>() {
         @Override
         public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
@@ -120,22 +127,69 @@ final class MountWalk {
         private void line(Path p) throws IOException {
           Map<String, Object> a = Files.readAttributes(p, "unix:mode,ino,uid,gid,size,lastAccessTime,lastModifiedTime,ctime", LinkOption.NOFOLLOW_LINKS);
           int mode = (Integer) a.get("mode");
-          String rel = root.relativize(p).toString();
-          String name = prefix + rel;
-          String target = Files.isSymbolicLink(p) ? Files.readSymbolicLink(p).toString() : null;
+          String raw = rawPath(p);
+          String rel = raw.startsWith(rootRaw + "/") ? raw.substring(rootRaw.length() + 1) : raw; // one char a byte
+          String target = Files.isSymbolicLink(p) ? rawPath(Files.readSymbolicLink(p)) : null;
           String ls = modeString(mode);
-          String text = "0|" + name + (target == null ? "" : " -> " + target) + "|" + a.get("ino") + "|" + ls + "|" + a.get("uid") + "|" + a.get("gid")
-              + "|" + a.get("size") + "|" + sec(a.get("lastAccessTime")) + "|" + sec(a.get("lastModifiedTime")) + "|" + sec(a.get("ctime")) + "|0";
+          String text = "0|" + tskSafe(prefix + rel) + (target == null ? "" : " -> " + tskSafe(target)) + "|" + a.get("ino") + "|" + ls + "|"
+              + a.get("uid") + "|" + a.get("gid") + "|" + a.get("size") + "|" + sec(a.get("lastAccessTime")) + "|" + sec(a.get("lastModifiedTime"))
+              + "|" + sec(a.get("ctime")) + "|0";
           w.write(text);
           w.write('\n');
           BodyfileEntry e = BodyfileEntry.parse(text, prefix);
           if (e != null) {
+            // the exact name, control characters included (the bodyfile line has them as ^)
+            NameText exact = NameText.ofLatin1("/" + rel);
+            e = new BodyfileEntry(exact.text(), e.inode(), e.mode(), e.uid(), e.gid(), e.size(), e.atime(), e.mtime(), e.ctime(), e.crtime(),
+                target == null ? null : NameText.ofLatin1(target).text(), e.deleted(), exact.b64() != null || !exact.text().equals(e.path())
+                ? java.util.Base64.getEncoder().encodeToString(("/" + rel).getBytes(StandardCharsets.ISO_8859_1)) : null);
+            files.put(e.path(), p);
             entries.add(e);
           }
         }
       });
     }
     return entries;
+  }
+
+  /**
+   * A path's bytes as ISO-8859-1 text (one char a byte): what the file system holds, whatever the
+   * JVM's charset (a path's URI percent-encodes its exact bytes).
+   */
+  static String rawPath(Path p) {
+    boolean relative = !p.isAbsolute();
+    Path abs = relative ? Path.of("/").resolve(p) : p;
+    String uri = abs.toUri().getRawPath();
+    if (uri.endsWith("/") && uri.length() > 1 && !abs.toString().endsWith("/")) {
+      uri = uri.substring(0, uri.length() - 1); // toUri marks a directory with a trailing slash
+    }
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream(uri.length());
+    for (int i = 0; i < uri.length(); i++) {
+      char ch = uri.charAt(i);
+      if (ch == '%' && i + 2 < uri.length()) {
+        b.write(Integer.parseInt(uri, i + 1, i + 3, 16));
+        i += 2;
+      } else {
+        b.write(ch);
+      }
+    }
+    String s = b.toString(StandardCharsets.ISO_8859_1);
+    return relative ? s.substring(1) : s;
+  }
+
+  /** Control characters as TSK writes them in a bodyfile: {@code ^}, so no name can break a row. */
+  private static String tskSafe(String latin1) {
+    StringBuilder sb = null;
+    for (int i = 0; i < latin1.length(); i++) {
+      char ch = latin1.charAt(i);
+      if (ch < 0x20 || ch == 0x7f) {
+        if (sb == null) {
+          sb = new StringBuilder(latin1);
+        }
+        sb.setCharAt(i, '^');
+      }
+    }
+    return sb == null ? latin1 : sb.toString();
   }
 
   private static long sec(Object t) {
@@ -171,10 +225,10 @@ final class MountWalk {
   }
 
   /** Contents read through the read-only mount, never following a link. */
-  private record MountContents(Path root) implements FsView.Contents {
+  private record MountContents(Path root, Map<String, Path> files) implements FsView.Contents {
     private Path resolve(BodyfileEntry e) {
-      Path p = root.resolve(e.path().substring(1)).normalize();
-      return p.startsWith(root) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? p : null;
+      Path p = files.get(e.path());
+      return p != null && p.startsWith(root) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? p : null;
     }
 
     @Override
