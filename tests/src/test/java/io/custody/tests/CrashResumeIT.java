@@ -135,9 +135,14 @@ class CrashResumeIT {
       List<String> outcomes = new ArrayList<>();
       for (int halt = 2; entries < 0 || halt <= entries; halt++) {
         String caseId = "IR-H" + halt;
-        String instance = ec2.runInstances(r -> r.imageId(template.imageId()).instanceType("t3.micro").minCount(1).maxCount(1)
-            .subnetId(template.subnetId()).securityGroupIds(seed.webAppGroupId)
-            .blockDeviceMappings(b -> b.deviceName("/dev/sdf").ebs(e -> e.volumeSize(1)))).instances().get(0).instanceId();
+        // The web group is put on the ENI after launch, as SeedScenario does: the emulator adds an instance's launch-time
+        // SecurityGroupIds to every ENI's groups whatever is set later (AWS does not), which the isolate step's read-back
+        // rightly reports as not isolated.
+        var launched = ec2.runInstances(r -> r.imageId(template.imageId()).instanceType("t3.micro").minCount(1).maxCount(1)
+            .subnetId(template.subnetId()).blockDeviceMappings(b -> b.deviceName("/dev/sdf").ebs(e -> e.volumeSize(1)))).instances().get(0);
+        String instance = launched.instanceId();
+        launched.networkInterfaces().forEach(n -> ec2.modifyNetworkInterfaceAttribute(m -> m.networkInterfaceId(n.networkInterfaceId())
+            .groups(seed.webAppGroupId)));
         assertThat(cli.custody("case", "open", "--case", caseId, "--examiner", "E").exit()).isZero();
         List<String> cmd = List.of("contain", "instance", instance, "--case", caseId, "--ticket", "INC-1", "--allow-cidr", "10.9.0.0/24",
             "--endpoint-url", MotoServer.endpoint().toString(), "--region", "us-east-1", "--no-progress");

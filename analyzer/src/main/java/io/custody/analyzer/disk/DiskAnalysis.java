@@ -4,6 +4,7 @@ import io.custody.analyzer.AnalysisRun;
 import io.custody.evidence.HostException;
 import io.custody.evidence.InvalidInputException;
 import io.custody.evidence.Json;
+import io.custody.evidence.Severity;
 import io.custody.evidence.ToolVersion;
 import io.custody.evidence.custody.CustodyObject;
 import io.custody.evidence.hash.ProgressListener;
@@ -136,6 +137,12 @@ public final class DiskAnalysis {
         continue;
       }
       scan(view);
+      if (c.needsRecovery()) {
+        findings.add(new DiskFinding("journal-needs-recovery", Severity.MEDIUM, c.label(), prefix, null, null, null, 0, 0, 0, null, null, null,
+            null, null, null, "the " + c.type() + " journal holds transactions not yet applied to the file system (it was not cleanly "
+            + "unmounted: a crash, a snapshot of a running instance, or tampering). Custody never replays a journal: the bodyfile, "
+            + "timeline and findings show the file system without those transactions; `debugfs -R logdump` on a copy lists them."));
+      }
       findings.addAll(view.findings());
       notes.addAll(view.notes());
       bodyfiles.add(body);

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * One file system (or partition without one) of a disk image and how it was analysed.
  *
  * @param label {@code disk} for a whole-disk file system, else {@code p<slot>} of the partition table
- * @param startSector first sector of the partition (0 for a whole disk)
+ * @param startSector where the partition starts, in 512-byte units (TSK's {@code -o}; 0 for a whole disk)
+ * @param sectors its length in 512-byte units
+ * @param sectorSize the logical sector size of the disk's partition table (512, or 4096)
  * @param method {@code tsk} (The Sleuth Kit on the raw image, deleted entries included), {@code mount}
  *     (a walk of a read-only mount: allocated files only) or {@code skipped}
  * @param prefix the path prefix of its entries in the bodyfile and timeline

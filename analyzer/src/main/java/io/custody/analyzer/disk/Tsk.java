@@ -20,11 +20,6 @@ final class Tsk {
     this.image = List.copyOf(image);
   }
 
-  /** {@code mmls} on the image: the partition table, or a non-zero exit when there is none. */
-  ProcessRunner.Result mmls() {
-    return tool(List.of("mmls", "-i", "raw"), null).maxOutput(4 << 20).run();
-  }
-
   /** {@code fsstat -o OFFSET}: the file system's type and layout. */
   ProcessRunner.Result fsstat(long sectorOffset) {
     return tool(List.of("fsstat", "-i", "raw", "-o", Long.toString(sectorOffset)), null).maxOutput(4 << 20).run();

@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * What lies at the start of a partition, from its magic numbers (never by asking a tool that might
  * write), and how to mount it without writing: ext2/3/4 {@code ro,noload} (no journal replay), XFS
- * {@code ro,norecovery,nouuid}, others {@code ro}; always {@code nodev,nosuid,noexec}.
+ * {@code ro,norecovery,nouuid}, NTFS through the kernel's ntfs3 or else ntfs-3g, others {@code ro};
+ * always {@code nodev,nosuid,noexec}.
  */
 public enum FileSystem {
   EXT("ext4", "ro,noload"),
@@ -23,6 +24,12 @@ public enum FileSystem {
   UNKNOWN(null, null);
 
   private static final String SAFE = ",nodev,nosuid,noexec";
+
+  /** NTFS when the kernel has no ntfs3: the FUSE driver of Debian's ntfs-3g, read-only. */
+  public static final String NTFS_3G = "ntfs-3g";
+
+  /** ntfs-3g's options: read-only (it then neither writes nor replays $LogFile), nothing executable. */
+  public static final String NTFS_3G_OPTIONS = "ro" + SAFE;
 
   private final String mountType;
   private final String options;

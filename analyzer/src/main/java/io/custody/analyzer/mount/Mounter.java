@@ -27,9 +27,24 @@ public final class Mounter {
   public record Mounted(@JsonProperty("partition") String partition, @JsonProperty("filesystem") String filesystem,
       @JsonProperty("device") String device, @JsonProperty("mount_point") String mountPoint, @JsonProperty("options") String options) {}
 
-  /** What a mountAll did, to be undone by unmountAll. */
+  /**
+   * What a mountAll did, to be undone by unmountAll.
+   *
+   * @param notMounted the file systems and volume groups found that could not be mounted read-only
+   *     (each also in {@code notes}, with why); swap or an unknown partition is a note only
+   */
   public record Mounts(@JsonProperty("mounted") List<Mounted> mounted, @JsonProperty("loops") List<String> loops,
-      @JsonProperty("volume_groups") List<String> volumeGroups, @JsonProperty("notes") List<String> notes) {}
+      @JsonProperty("volume_groups") List<String> volumeGroups, @JsonProperty("notes") List<String> notes,
+      @JsonProperty("not_mounted") List<String> notMounted) {
+
+    public Mounts {
+      notMounted = notMounted == null ? List.of() : notMounted;
+    }
+
+    public Mounts(List<Mounted> mounted, List<String> loops, List<String> volumeGroups, List<String> notes) {
+      this(mounted, loops, volumeGroups, notes, List.of());
+    }
+  }
 
   private Mounter() {}
 
@@ -38,26 +53,29 @@ public final class Mounter {
     List<String> loops = new ArrayList<>();
     List<String> groups = new ArrayList<>();
     List<String> notes = new ArrayList<>();
+    List<String> refused = new ArrayList<>();
     try {
       Files.createDirectories(root);
       List<Partition> parts;
       try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.READ)) {
-        parts = PartitionTable.read(ch, size, disk.toString());
+        PartitionTable.Layout layout = PartitionTable.layout(ch::read, size, disk.toString());
+        notes.addAll(layout.notes());
+        parts = layout.partitions();
         for (Partition p : parts) {
           FileSystem fs = FileSystem.detect(ch, p.offset(), p.length());
           String label = p.scheme().equals("none") ? "whole disk" : p.scheme() + " partition " + p.slot() + " (" + p.type() + ")";
           if (fs == FileSystem.LVM) {
             String loop = loop(disk, p, loops);
-            lvm(loop, root, label, mounted, groups, notes);
+            lvm(loop, root, label, mounted, groups, notes, refused);
           } else if (fs.mountType() == null) {
             notes.add(label + ": no mountable filesystem (" + fs.name().toLowerCase(java.util.Locale.ROOT) + ")");
           } else {
             String loop = loop(disk, p, loops);
-            mount(loop, fs, root.resolve(p.scheme().equals("none") ? "disk" : "p" + p.slot()), label, mounted, notes);
+            mount(loop, fs, root.resolve(p.scheme().equals("none") ? "disk" : "p" + p.slot()), label, mounted, notes, refused);
           }
         }
       }
-      return new Mounts(mounted, loops, groups, notes);
+      return new Mounts(mounted, loops, groups, notes, refused);
     } catch (IOException | RuntimeException e) {
       // Undo what was done before failing: nothing stays mounted half-way.
       unmountAll(new Mounts(mounted, loops, groups, notes));
@@ -77,10 +95,11 @@ public final class Mounter {
     List<String> loops = new ArrayList<>();
     List<Mounted> mounted = new ArrayList<>();
     List<String> notes = new ArrayList<>();
+    List<String> refused = new ArrayList<>();
     try {
       String loop = loop(image, new Partition("none", 0, offset, length, "", null), loops);
-      mount(loop, fs, dir, label, mounted, notes);
-      return new Mounts(mounted, loops, List.of(), notes);
+      mount(loop, fs, dir, label, mounted, notes, refused);
+      return new Mounts(mounted, loops, List.of(), notes, refused);
     } catch (IOException | RuntimeException e) {
       unmountAll(new Mounts(mounted, loops, List.of(), notes));
       if (e instanceof CustodyException ce) {
@@ -131,18 +150,33 @@ public final class Mounter {
     return loop;
   }
 
-  private static void mount(String device, FileSystem fs, Path dir, String label, List<Mounted> mounted, List<String> notes) throws IOException {
+  private static void mount(String device, FileSystem fs, Path dir, String label, List<Mounted> mounted, List<String> notes,
+      List<String> refused) throws IOException {
     Files.createDirectories(dir);
     ProcessRunner.Result r = run(List.of("mount", "-t", fs.mountType(), "-o", fs.mountOptions(), device, dir.toString()));
+    if (r.exit() != 0 && fs == FileSystem.NTFS) {
+      // no ntfs3 in this kernel: ntfs-3g (FUSE, Debian's ntfs-3g), read-only as well
+      ProcessRunner.Result fuse = run(List.of("mount", "-t", FileSystem.NTFS_3G, "-o", FileSystem.NTFS_3G_OPTIONS, device, dir.toString()));
+      if (fuse.exit() == 0) {
+        mounted.add(new Mounted(label, FileSystem.NTFS_3G, device, dir.toString(), FileSystem.NTFS_3G_OPTIONS));
+        return;
+      }
+      Files.deleteIfExists(dir);
+      notes.add(label + ": ntfs3 and ntfs-3g would not mount read-only (" + r.err().trim() + "; " + fuse.err().trim() + "); not mounted");
+      refused.add(label);
+      return;
+    }
     if (r.exit() != 0) {
       Files.deleteIfExists(dir);
       notes.add(label + ": " + fs.mountType() + " would not mount read-only (" + r.err().trim() + "); not mounted");
+      refused.add(label);
       return;
     }
     mounted.add(new Mounted(label, fs.mountType(), device, dir.toString(), fs.mountOptions()));
   }
 
-  private static void lvm(String pv, Path root, String label, List<Mounted> mounted, List<String> groups, List<String> notes) throws IOException {
+  private static void lvm(String pv, Path root, String label, List<Mounted> mounted, List<String> groups, List<String> notes,
+      List<String> refused) throws IOException {
     String vgs = check(List.of("lvm", "vgs", "--noheadings", "-o", "vg_name", "--config", lvmConfig(pv, null))).trim();
     if (vgs.isEmpty()) {
       notes.add(label + ": LVM physical volume without a volume group");
@@ -153,12 +187,14 @@ public final class Mounter {
       String active = run(List.of("lvm", "vgs", "--noheadings", "-o", "vg_name", "--config", "devices{global_filter=[\"r|^/dev/loop|\"]}")).text();
       if (List.of(active.trim().split("\\s+")).contains(vg)) {
         notes.add(label + ": volume group " + vg + " has the name of one of this host's; not activated");
+        refused.add(label + " LVM " + vg);
         continue;
       }
       ProcessRunner.Result act = run(List.of("lvm", "vgchange", "-ay", "--config", lvmConfig(pv, vg), vg));
       groups.add(vg); // deactivated on unmount even when activation half-failed
       if (act.exit() != 0) {
         notes.add(label + ": volume group " + vg + " could not be activated read-only: " + oneLine(act.err()));
+        refused.add(label + " LVM " + vg);
         continue;
       }
       String lvs = check(List.of("lvm", "lvs", "--noheadings", "-o", "lv_path,lv_size", "--units", "b", "--nosuffix",
@@ -175,6 +211,7 @@ public final class Mounter {
         String lvLabel = label + " LVM " + vg + "/" + lv.getFileName();
         if (!Files.exists(lv)) {
           notes.add(lvLabel + ": logical volume could not be activated read-only: " + oneLine(act.err()));
+          refused.add(lvLabel);
           continue;
         }
         if (!BlockDevice.isReadOnly(lv)) {
@@ -187,7 +224,7 @@ public final class Mounter {
         if (fs.mountType() == null) {
           notes.add(lvLabel + ": no mountable filesystem");
         } else {
-          mount(lv.toString(), fs, root.resolve("lvm-" + vg + "-" + lv.getFileName()), lvLabel, mounted, notes);
+          mount(lv.toString(), fs, root.resolve("lvm-" + vg + "-" + lv.getFileName()), lvLabel, mounted, notes, refused);
         }
       }
     }

@@ -60,6 +60,8 @@ class XfsMountWalkTest {
     assertThat(fs.note()).contains("no deleted entries");
     assertThat(r.report().findings()).extracting(f -> f.ruleId() + " " + f.path())
         .contains("web-shell /var/www/html/cmd.php", "ld-so-preload /etc/ld.so.preload").noneMatch(s -> s.endsWith("index.php"));
+    assertThat(r.report().findings()).filteredOn(f -> f.path().equals("/var/www/html/cmd.php")).singleElement()
+        .satisfies(f -> assertThat(f.crtime()).as("XFS v5 keeps creation times; statx reads them").isNotNull());
     Item body = r.outputs().stream().filter(i -> i.name().equals("bodyfile-disk.txt")).findFirst().orElseThrow();
     assertThat(Files.readString(Cases.file(kase, body), StandardCharsets.UTF_8)).contains("|/var/www/html/cmd.php|", "|r/rrw-r--r--|");
     List<String> events = kase.log().verify().entries().stream().map(e -> e.event() + ":" + e.outcome().label()).toList();

@@ -102,4 +102,34 @@ class PartitionTableTest {
     Path p = Files.write(tmp.resolve("loop.img"), d.array());
     assertThatThrownBy(() -> read(p)).isInstanceOf(InvalidInputException.class).hasMessageContaining("loops");
   }
+
+  private static PartitionTable.Layout layout(Path p) throws IOException {
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+      return PartitionTable.layout(ch::read, Files.size(p), p.toString());
+    }
+  }
+
+  @Test
+  void hybridMbr_reportedAsSuch_theGptRead() throws IOException {
+    Path copy = Files.copy(corpus("quyzi-gpt/gpt-disk.img"), tmp.resolve("hybrid.img"));
+    copy.toFile().setWritable(true);
+    byte[] b = Files.readAllBytes(copy);
+    // a second MBR entry beside the protective 0xEE one, as gdisk's hybrid MBR writes it
+    ByteBuffer e = ByteBuffer.wrap(b, 446 + 16, 16).order(ByteOrder.LITTLE_ENDIAN);
+    b[446 + 16 + 4] = (byte) 0x83;
+    e.putInt(446 + 16 + 8, 2048);
+    e.putInt(446 + 16 + 12, 1024);
+    Files.write(copy, b);
+    PartitionTable.Layout l = layout(copy);
+    assertThat(l.scheme()).isEqualTo("gpt");
+    assertThat(l.partitions()).extracting(Partition::slot).containsExactly(1, 2);
+    assertThat(l.notes()).singleElement().asString().startsWith("hybrid MBR: besides its protective entry the MBR lists [entry 2 type 0x83 at sector 2048]");
+  }
+
+  @Test
+  void gpt_512ByteSectors_noNote() throws IOException {
+    PartitionTable.Layout l = layout(corpus("quyzi-gpt/gpt-disk.img"));
+    assertThat(l.sectorSize()).isEqualTo(512);
+    assertThat(l.notes()).isEmpty();
+  }
 }
