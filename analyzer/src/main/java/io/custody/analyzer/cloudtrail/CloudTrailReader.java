@@ -377,10 +377,11 @@ public final class CloudTrailReader {
     /** A record, or null when it was rejected (and reported). */
     private ObjectNode record(JsonParser p, long at) throws IOException {
       ObjectNode r;
+      com.fasterxml.jackson.core.JsonStreamContext around = p.getParsingContext().getParent();
       try {
         r = fields(p, at, false);
       } catch (Own e) {
-        skipRest(p);
+        skipRest(p, around);
         reject(at, e.getOriginalMessage());
         return null;
       }
@@ -404,16 +405,11 @@ public final class CloudTrailReader {
           : n.isArray() ? "a JSON array" : "a JSON value";
     }
 
-    /** Skips to the end of the object whose field was being read. */
-    private void skipRest(JsonParser p) throws IOException {
-      JsonToken t = p.currentToken();
-      if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-        p.skipChildren();
-      }
-      while ((t = p.nextToken()) != JsonToken.END_OBJECT) {
-        if (t == JsonToken.FIELD_NAME) {
-          p.nextToken();
-          p.skipChildren();
+    /** Skips to the end of the record, from wherever in it (however deep) reading stopped. */
+    private void skipRest(JsonParser p, com.fasterxml.jackson.core.JsonStreamContext around) throws IOException {
+      while (!(p.currentToken() == JsonToken.END_OBJECT && p.getParsingContext() == around)) {
+        if (p.nextToken() == null) {
+          return;
         }
       }
     }
@@ -544,6 +540,22 @@ public final class CloudTrailReader {
     return RECORD_KEYS.contains(name) ? "\"" + name + "\"" : "of " + name.length() + " characters";
   }
 
+  /** A number as a tree node; one that cannot be held ({@code 1e666666666}) is the record's problem, not the reader's exception. */
+  private static JsonNode number(JsonParser p, JsonNodeFactory f) throws IOException {
+    try {
+      if (p.currentToken() == JsonToken.VALUE_NUMBER_FLOAT) {
+        return f.numberNode(p.getDecimalValue());
+      }
+      return switch (p.getNumberType()) {
+        case INT -> f.numberNode(p.getIntValue());
+        case LONG -> f.numberNode(p.getLongValue());
+        default -> f.numberNode(p.getBigIntegerValue());
+      };
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new Own(p, "has a number that cannot be read");
+    }
+  }
+
   /** The value at the current token as a tree (without ObjectMapper's per-call setup: this runs for every field). */
   private static JsonNode node(JsonParser p) throws IOException {
     JsonNodeFactory f = JsonNodeFactory.instance;
@@ -567,13 +579,8 @@ public final class CloudTrailReader {
       case VALUE_STRING:
         return f.textNode(p.getText());
       case VALUE_NUMBER_INT:
-        return switch (p.getNumberType()) {
-          case INT -> f.numberNode(p.getIntValue());
-          case LONG -> f.numberNode(p.getLongValue());
-          default -> f.numberNode(p.getBigIntegerValue());
-        };
       case VALUE_NUMBER_FLOAT:
-        return f.numberNode(p.getDecimalValue());
+        return number(p, f);
       case VALUE_TRUE:
         return f.booleanNode(true);
       case VALUE_FALSE:

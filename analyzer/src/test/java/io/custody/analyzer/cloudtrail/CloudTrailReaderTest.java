@@ -254,4 +254,15 @@ class CloudTrailReaderTest {
     assertThat(r.recordsRead()).isEqualTo(1);
     assertThat(r.damaged()).singleElement().satisfies(f -> assertThat(f.problem()).startsWith("a symbolic link: not followed"));
   }
+
+  @Test
+  void read_unreadableNumberDeepInARecord_thatRecordRejected_theNextOnesRead() throws Exception {
+    String bad = REC.formatted("bad", 1).replace("\"big\":{\"x\":[1,2,3]}", "\"big\":{\"x\":[1,{\"y\":3408134e666666666666666666},3]}");
+    String text = "{\"Records\":[" + bad + "," + REC.formatted("after", 2) + "]}";
+    Path p = Files.writeString(dir.resolve("num.json"), text);
+    List<InputFile> files = new ArrayList<>();
+    assertThat(read(p, null, files)).extracting(r -> r.get("eventID").asText()).containsExactly("after");
+    assertThat(files.get(0).problems()).first().asString().isEqualTo("the record at byte 12 has a number that cannot be read: not analysed");
+    assertThat(files.get(0).rejected()).isEqualTo(1);
+  }
 }
