@@ -69,19 +69,7 @@ class HostileNamesTest {
   void xfsThroughTheMountWalk_exactNamesControlCharactersIncluded() throws Exception {
     assumeTrue("root".equals(System.getProperty("user.name")), "needs root (loop device and mount): skipped");
     assumeTrue(Files.isExecutable(Path.of("/sbin/mkfs.xfs")) || Files.isExecutable(Path.of("/usr/sbin/mkfs.xfs")), "mkfs.xfs missing (Debian xfsprogs)");
-    Path image = tmp.resolve("names.xfs");
-    Cases.run(tmp, "truncate", "-s", "320M", image.toString());
-    Cases.run(tmp, "mkfs.xfs", "-q", image.toString());
-    Path mnt = Files.createDirectories(tmp.resolve("plant"));
-    String dev = Cases.run(tmp, "losetup", "--find", "--show", image.toString()).strip();
-    Cases.run(tmp, "blockdev", "--setrw", dev);
-    Cases.run(tmp, "mount", dev, mnt.toString());
-    try {
-      plant(mnt);
-    } finally {
-      Cases.run(tmp, "umount", mnt.toString());
-      Cases.run(tmp, "losetup", "-d", dev);
-    }
+    Path image = Cases.xfsImage(tmp, "names.xfs", 320, this::plant);
     Case kase = Cases.open(tmp.resolve("home"), "NAMES-2");
     Item disk = Cases.addDisk(kase, image, "vol-0names00000000002", Compression.ZSTD, 64 << 20);
     DiskAnalysis.Result r = new DiskAnalysis(Clock.systemUTC()).workDir(tmp.resolve("work")).run(kase, disk.id());

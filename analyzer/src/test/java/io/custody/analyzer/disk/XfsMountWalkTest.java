@@ -33,23 +33,13 @@ class XfsMountWalkTest {
   void xfsImage_asRoot_walkedReadOnly_findingsAndMountRecorded() throws Exception {
     assumeTrue(root(), "needs root (loop device and mount): skipped");
     assumeTrue(Files.isExecutable(Path.of("/sbin/mkfs.xfs")) || Files.isExecutable(Path.of("/usr/sbin/mkfs.xfs")), "mkfs.xfs missing (Debian xfsprogs)");
-    Path image = tmp.resolve("xfs.img");
-    Cases.run(tmp, "truncate", "-s", "320M", image.toString());
-    Cases.run(tmp, "mkfs.xfs", "-q", image.toString());
-    Path mnt = Files.createDirectories(tmp.resolve("plant"));
-    String dev = Cases.run(tmp, "losetup", "--find", "--show", image.toString()).strip();
-    Cases.run(tmp, "blockdev", "--setrw", dev); // a loop device may keep a read-only flag from an earlier user
-    Cases.run(tmp, "mount", dev, mnt.toString());
-    try {
+    Path image = Cases.xfsImage(tmp, "xfs.img", 320, mnt -> {
       Files.createDirectories(mnt.resolve("var/www/html"));
       Files.writeString(mnt.resolve("var/www/html/cmd.php"), "<?php passthru($_REQUEST['x']); ?>\n");
       Files.writeString(mnt.resolve("var/www/html/index.php"), "<?php echo 'ok'; ?>\n");
       Files.createDirectories(mnt.resolve("etc"));
       Files.writeString(mnt.resolve("etc/ld.so.preload"), "/lib/libhide.so\n");
-    } finally {
-      Cases.run(tmp, "umount", mnt.toString());
-      Cases.run(tmp, "losetup", "-d", dev);
-    }
+    });
     Case kase = Cases.open(tmp.resolve("home"), "XFS-1");
     Item disk = Cases.addDisk(kase, image, "vol-0xfs0000000000001", Compression.ZSTD, 64 << 20);
     DiskAnalysis.Result r = new DiskAnalysis(Clock.systemUTC()).workDir(tmp.resolve("work")).run(kase, disk.id());

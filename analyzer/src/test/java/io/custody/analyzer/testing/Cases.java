@@ -38,6 +38,33 @@ public final class Cases {
   }
 
   /** Runs a command; fails the test when it does not exit 0. Returns stdout. */
+  /** What a test writes into a file system it makes. */
+  @FunctionalInterface
+  public interface Plant {
+    void into(Path root) throws Exception;
+  }
+
+  /**
+   * An XFS image of {@code mib} MiB made by mkfs.xfs, with what {@code plant} writes through a
+   * read-write mount of it (root only: a loop device and mount).
+   */
+  public static Path xfsImage(Path tmp, String name, int mib, Plant plant) throws Exception {
+    Path image = tmp.resolve(name);
+    run(tmp, "truncate", "-s", mib + "M", image.toString());
+    run(tmp, "mkfs.xfs", "-q", image.toString());
+    Path mnt = Files.createDirectories(tmp.resolve(name + "-plant"));
+    String dev = run(tmp, "losetup", "--find", "--show", image.toString()).strip();
+    run(tmp, "blockdev", "--setrw", dev); // a loop device may keep a read-only flag from an earlier user
+    run(tmp, "mount", dev, mnt.toString());
+    try {
+      plant.into(mnt);
+    } finally {
+      run(tmp, "umount", mnt.toString());
+      run(tmp, "losetup", "-d", dev);
+    }
+    return image;
+  }
+
   public static String run(Path dir, String... cmd) throws Exception {
     return run(dir, List.of(), cmd);
   }
