@@ -81,6 +81,7 @@ public final class DiskAcquisition {
       throw new InvalidInputException("Failed to acquire: give --snapshot or --device (one of them)");
     }
     if (device != null) {
+      Containers.refuseAsDisk(device, "acquire");
       return new Device(device, sourceId, volumeOptions.mount(), volumeOptions.mountAt());
     }
     if (method == Method.DIRECT) {

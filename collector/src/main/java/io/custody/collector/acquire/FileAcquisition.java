@@ -59,6 +59,9 @@ public final class FileAcquisition {
     if (size != null && size < 0) {
       throw new InvalidInputException("Failed to acquire '" + Printable.of(given.toString()) + "': --size must be 0 or more bytes");
     }
+    if (type == ItemType.DISK) {
+      Containers.refuseAsDisk(file, "acquire");
+    }
     boolean endless = endless(file);
     if (endless && size == null) {
       throw new InvalidInputException("Failed to acquire '" + Printable.of(given.toString()) + "': a character device or pipe may have no end "
