@@ -13,6 +13,7 @@ import io.custody.evidence.HashAlgorithm;
 import io.custody.evidence.HostException;
 import io.custody.evidence.InvalidInputException;
 import io.custody.evidence.Sha256;
+import io.custody.evidence.files.FailuresAsIo;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -151,24 +152,27 @@ public final class CloudTrailReader {
       int b0 = hashed.read();
       int b1 = hashed.read();
       hashed.reset();
+      InputStream content = hashed;
       if (b0 == 0x1f && b1 == 0x8b) {
         try {
-          f.gzip = new GzipCompressorInputStream(new Guarded(new NotClosing(hashed)), true);
-        } catch (IOException e) {
+          f.gzip = new GzipCompressorInputStream(new NotClosing(hashed), true);
+          // what a decompressor throws on hostile input, unchecked, is the file's problem like its IOExceptions
+          content = new FailuresAsIo(f.gzip, RuntimeException.class);
+        } catch (IOException | RuntimeException e) {
           f.damage("gzip: the gzip header is invalid");
-          hashed.transferTo(java.io.OutputStream.nullOutputStream());
-          return new InputFile(item, name, size, Sha256.of(md.digest()), 0, 0, null, f.problems());
+          content = null;
         }
       }
-      InputStream content = f.gzip == null ? hashed : new Guarded(f.gzip);
-      try (JsonParser p = FACTORY.createParser(content)) {
-        f.parseAll(p);
-      } catch (JsonProcessingException e) {
-        f.damage("malformed JSON at byte " + offset(e) + f.ofDecompressed() + ": " + describe(e) + "; the rest of the file cannot be read safely");
-      } catch (java.io.CharConversionException e) {
-        f.damage("malformed JSON: its characters are not valid UTF-8, UTF-16 or UTF-32" + f.ofDecompressed());
-      } catch (IOException e) {
-        f.damage(f.gzip == null ? "unreadable: the read failed (" + e.getClass().getSimpleName() + ")" : f.gzipProblem(e));
+      if (content != null) {
+        try (JsonParser p = FACTORY.createParser(content)) {
+          f.parseAll(p);
+        } catch (JsonProcessingException e) {
+          f.damage("malformed JSON at byte " + offset(e) + f.ofDecompressed() + ": " + describe(e) + "; the rest of the file cannot be read safely");
+        } catch (java.io.CharConversionException e) {
+          f.damage("malformed JSON: its characters are not valid UTF-8, UTF-16 or UTF-32" + f.ofDecompressed());
+        } catch (IOException e) {
+          f.damage(f.gzip == null ? "unreadable: the read failed (" + e.getClass().getSimpleName() + ")" : f.gzipProblem(e));
+        }
       }
       if (f.gzip != null) {
         // The parser stops at the JSON's end: read the gzip stream to its end, so that its CRC, its
@@ -270,7 +274,7 @@ public final class CloudTrailReader {
       boolean nonBlank = false;
       try {
         int n;
-        InputStream guarded = new Guarded(gzip);
+        InputStream guarded = new FailuresAsIo(gzip, RuntimeException.class);
         while ((n = guarded.read(buf)) > 0) {
           extra += n;
           for (int i = 0; i < n && !nonBlank; i++) {
@@ -480,39 +484,6 @@ public final class CloudTrailReader {
         return embedded;
       }
       return out.has("eventName") || out.has("eventID") || out.has("eventSource") ? out : null;
-    }
-  }
-
-  /**
-   * Turns what a decompressor throws on hostile input (an unchecked exception, as some do on a
-   * stream cut at the wrong place) into the IOException that is reported as the file's problem.
-   */
-  private static final class Guarded extends java.io.FilterInputStream {
-    Guarded(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public int read() throws IOException {
-      try {
-        return in.read();
-      } catch (RuntimeException e) {
-        throw new IOException("damaged stream (" + e.getClass().getSimpleName() + ")", e);
-      }
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      try {
-        return in.read(b, off, len);
-      } catch (RuntimeException e) {
-        throw new IOException("damaged stream (" + e.getClass().getSimpleName() + ")", e);
-      }
-    }
-
-    @Override
-    public void close() {
-      // the gzip stream is closed by its owner
     }
   }
 

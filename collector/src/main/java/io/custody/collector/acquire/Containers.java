@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -22,11 +21,11 @@ final class Containers {
 
   /** What kind of container the file is, from its first bytes; empty for anything else (a raw disk). */
   static Optional<String> detect(Path file) {
-    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+    if (!Files.isRegularFile(file)) {
       return Optional.empty(); // a device is a disk
     }
     byte[] head;
-    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+    try (InputStream in = Files.newInputStream(file)) {
       head = in.readNBytes(512);
     } catch (IOException e) {
       return Optional.empty(); // the acquisition reports what it cannot read

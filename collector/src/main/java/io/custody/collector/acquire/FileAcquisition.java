@@ -76,7 +76,8 @@ public final class FileAcquisition {
     }
     kase.toolLog("case add --type " + type.label() + " --source-id " + sourceId + (size == null ? "" : " --size " + size) + " " + origin);
     long expected = size != null ? size : expectedSize(file);
-    try (InputStream raw = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS); InputStream in = size == null ? raw : bounded(raw, size)) {
+    // a link the examiner names is followed (/dev/disk/by-id/… names devices so)
+    try (InputStream raw = Files.newInputStream(file); InputStream in = size == null ? raw : bounded(raw, size)) {
       Item item = kase.add(spec, in, expected, progress);
       if (size != null && item.size() < size) {
         System.err.println("custody: warning: '" + Printable.of(given.toString()) + "' ended after " + item.size() + " of the " + size

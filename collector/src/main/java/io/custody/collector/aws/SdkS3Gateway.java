@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.custody.evidence.AwsOperationException;
 import io.custody.evidence.Json;
-import java.io.FilterInputStream;
+import io.custody.evidence.files.FailuresAsIo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -125,7 +125,7 @@ final class SdkS3Gateway implements S3Gateway {
     ResponseInputStream<GetObjectResponse> in = Calls.call("get", "object 's3://" + bucket + "/" + key + "'",
         () -> s3.getObject(r -> r.bucket(bucket).key(key)));
     GetObjectResponse r = in.response();
-    return new ObjectDownload(new SdkFailuresAsIo(in), r.contentLength() == null ? -1 : r.contentLength(), unquote(r.eTag()), r.versionId(),
+    return new ObjectDownload(new FailuresAsIo(in, SdkException.class), r.contentLength() == null ? -1 : r.contentLength(), unquote(r.eTag()), r.versionId(),
         r.lastModified(), r.serverSideEncryptionAsString(), r.sseCustomerAlgorithm() != null);
   }
 
@@ -242,39 +242,5 @@ final class SdkS3Gateway implements S3Gateway {
 
   private static String unquote(String etag) {
     return etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"") ? etag.substring(1, etag.length() - 1) : etag;
-  }
-
-  /** A response body whose SDK failures (connection reset, checksum) surface as IOException. */
-  private static final class SdkFailuresAsIo extends FilterInputStream {
-    SdkFailuresAsIo(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public int read() throws IOException {
-      try {
-        return super.read();
-      } catch (SdkException e) {
-        throw new IOException(e.getMessage(), e);
-      }
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      try {
-        return super.read(b, off, len);
-      } catch (SdkException e) {
-        throw new IOException(e.getMessage(), e);
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      try {
-        super.close();
-      } catch (SdkException e) {
-        throw new IOException(e.getMessage(), e);
-      }
-    }
   }
 }

@@ -61,11 +61,11 @@ public final class CredentialPlaybooks {
         Playbook.step("find-owner", () -> StepResult.done("find-owner", "key belongs to user " + user, null)),
         Playbook.step("capture-user", () -> capture(ItemType.METADATA, user, "iam-user-" + user + ".json", "aws:iam:GetUser",
             () -> Json.write(iam.userRecord(user)), "capture-user")),
-        Playbook.step("deactivate-key", () -> ReadBack.verified(deactivate(iam, user, key), () -> iam.accessKeys(user).stream()
+        Playbook.step("deactivate-key", () -> deactivate(iam, user, key), () -> iam.accessKeys(user).stream()
             .filter(k -> k.id().equals(key)).findFirst().map(k -> "Inactive".equals(k.status()) ? null : key + " is " + k.status())
-            .orElse(null))),
-        Playbook.step("deny-all", () -> ReadBack.verified(denyUser(iam, user), () -> iam.userPolicy(user, policyName()).isPresent() ? null
-            : "user " + user + " has no inline policy " + policyName()))), rec, List.of(key.value(), user), log).run();
+            .orElse(null)),
+        Playbook.step("deny-all", () -> denyUser(iam, user), () -> iam.userPolicy(user, policyName()).isPresent() ? null
+            : "user " + user + " has no inline policy " + policyName())), rec, List.of(key.value(), user), log).run();
   }
 
   public PlaybookReport role(String role) {
@@ -77,8 +77,8 @@ public final class CredentialPlaybooks {
     return new Playbook(List.of(
         Playbook.step("capture-role", () -> capture(ItemType.METADATA, role, "iam-role-" + role + ".json", "aws:iam:GetRole",
             () -> Json.write(iam.roleRecord(role)), "capture-role")),
-        Playbook.step("revoke-sessions", () -> ReadBack.verified(revokeSessions(iam, role), () -> iam.rolePolicy(role, revokePolicy()).isPresent()
-            ? null : "role " + role + " has no inline policy " + revokePolicy()))), rec, List.of(role), log).run();
+        Playbook.step("revoke-sessions", () -> revokeSessions(iam, role), () -> iam.rolePolicy(role, revokePolicy()).isPresent()
+            ? null : "role " + role + " has no inline policy " + revokePolicy())), rec, List.of(role), log).run();
   }
 
   public PlaybookReport bucket(String bucket) {
@@ -89,8 +89,8 @@ public final class CredentialPlaybooks {
     return new Playbook(List.of(
         Playbook.step("capture-before", () -> capture(ItemType.METADATA, bucket, "s3-bucket-before.json", "aws:s3:GetBucketPolicy",
             () -> Json.write(aws.s3().bucketRecord(bucket)), "capture-before")),
-        Playbook.step("block-public-access", () -> ReadBack.verified(blockPublicAccess(bucket), () -> aws.s3().publicAccessBlocked(bucket) ? null
-            : "bucket " + bucket + " does not block all public access")),
+        Playbook.step("block-public-access", () -> blockPublicAccess(bucket), () -> aws.s3().publicAccessBlocked(bucket) ? null
+            : "bucket " + bucket + " does not block all public access"),
         Playbook.step("capture-after", () -> capture(ItemType.METADATA, bucket, "s3-bucket-after.json", "aws:s3:GetBucketPolicy",
             () -> Json.write(aws.s3().bucketRecord(bucket)), "capture-after"))), rec, List.of(bucket), log).run();
   }

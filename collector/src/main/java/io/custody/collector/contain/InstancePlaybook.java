@@ -81,26 +81,23 @@ public final class InstancePlaybook {
     List<Playbook.Step> steps = new ArrayList<>();
     steps.add(Playbook.step("capture-metadata", () -> capture.captureMetadata(first)));
     steps.add(Playbook.step("capture-console", capture::captureConsole));
-    // Each step that changes something is done only when its effect shows when read back (ReadBack).
-    steps.add(Playbook.step("termination-protection", () -> ReadBack.verified(terminationProtection(), this::protectionProblem)));
-    steps.add(Playbook.step("isolate", () -> {
-      StepResult r = isolation.isolate(ec2.describeInstance(id), opt.allowCidrs());
-      return ReadBack.verified(r, isolation::isolationProblem);
-    }));
-    steps.add(Playbook.step("detach-asg", () -> ReadBack.verified(detachAsg(),
-        () -> aws.autoScaling().groupOf(id).map(g -> "still in Auto Scaling group " + g).orElse(null))));
-    steps.add(Playbook.step("deregister-elb", () -> ReadBack.verified(deregisterElb(), this::loadBalancerProblem)));
+    // A step that changes something is done only when its effect reads back (the last argument; Playbook, ReadBack).
+    steps.add(Playbook.step("termination-protection", this::terminationProtection, this::protectionProblem));
+    steps.add(Playbook.step("isolate", () -> isolation.isolate(ec2.describeInstance(id), opt.allowCidrs()), isolation::isolationProblem));
+    steps.add(Playbook.step("detach-asg", this::detachAsg, () -> aws.autoScaling().groupOf(id).map(g -> "still in Auto Scaling group " + g)
+        .orElse(null)));
+    steps.add(Playbook.step("deregister-elb", this::deregisterElb, this::loadBalancerProblem));
     steps.add(Playbook.step("snapshot-volumes", () -> snapshotVolumes(ec2.describeInstance(id))));
-    steps.add(Playbook.step("tag-instance", () -> ReadBack.verified(tagInstance(), this::tagProblem)));
+    steps.add(Playbook.step("tag-instance", this::tagInstance, this::tagProblem));
     if (opt.detachProfile()) {
-      steps.add(Playbook.step("detach-profile", () -> ReadBack.verified(detachProfile(), () -> ec2.profileAssociation(id)
-          .map(a -> "instance profile " + a.profileArn() + " still associated (" + a.associationId() + ")").orElse(null))));
+      steps.add(Playbook.step("detach-profile", this::detachProfile, () -> ec2.profileAssociation(id)
+          .map(a -> "instance profile " + a.profileArn() + " still associated (" + a.associationId() + ")").orElse(null)));
     }
     if (opt.stop()) {
-      steps.add(Playbook.step("stop", () -> ReadBack.verified(stop(), () -> {
+      steps.add(Playbook.step("stop", this::stop, () -> {
         String state = ec2.describeInstance(id).state();
         return state.equals("stopped") || state.equals("stopping") ? null : "the instance is " + state;
-      })));
+      }));
     }
     log.println("custody: containing " + id + " in " + ec2.region() + " for case " + kase.id() + (opt.dryRun() ? " (dry run: nothing changes)" : ""));
     return new Playbook(steps, rec, List.of(id.value()), log).run();
@@ -146,10 +143,14 @@ public final class InstancePlaybook {
         + targets.stream().map(LoadBalancingGateway.Target::targetGroupArn).toList();
   }
 
+  /** The tags the tag step puts on the instance. */
+  private Map<String, String> quarantineTags() {
+    return Tags.of(Tags.CASE, kase.id(), Tags.TICKET, opt.ticket(), Tags.STATE, "quarantined");
+  }
+
   private String tagProblem() {
-    Map<String, String> want = Tags.of(Tags.CASE, kase.id(), Tags.TICKET, opt.ticket(), Tags.STATE, "quarantined");
     Map<String, String> have = ec2.describeInstance(id).tags();
-    return have.entrySet().containsAll(want.entrySet()) ? null : "tags are " + have;
+    return have.entrySet().containsAll(quarantineTags().entrySet()) ? null : "tags are " + have;
   }
 
   private StepResult detachAsg() {
@@ -231,7 +232,7 @@ public final class InstancePlaybook {
 
   private StepResult tagInstance() {
     String name = "tag-instance";
-    Map<String, String> want = Tags.of(Tags.CASE, kase.id(), Tags.TICKET, opt.ticket(), Tags.STATE, "quarantined");
+    Map<String, String> want = quarantineTags();
     Map<String, String> have = ec2.describeInstance(id).tags();
     if (have.entrySet().containsAll(want.entrySet())) {
       return StepResult.done(name, "already tagged " + want, null);

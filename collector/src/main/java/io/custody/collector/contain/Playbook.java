@@ -13,7 +13,8 @@ import java.util.function.Supplier;
  * Runs named steps in order. A step checks the current state before it changes anything, so a
  * rerun after a crash finishes the plan without doing anything twice. A failed step is reported and
  * the following steps still run (containment should go as far as it can); the run's exit code is
- * the first failure's. Each step is printed to stderr as it ends.
+ * the first failure's. Each step is printed to stderr as it ends. A step that changed something is
+ * done only when its effect reads back from AWS ({@link ReadBack}).
  *
  * <p>Intents a stopped run left open about the same target are closed by the step that made them
  * when it runs again: succeeded with what it found in place (the snapshot ids, the group), or
@@ -21,12 +22,13 @@ import java.util.function.Supplier;
  */
 final class Playbook {
 
-  /** One step. */
-  interface Step {
-    String name();
-
-    StepResult run();
-  }
+  /**
+   * One step.
+   *
+   * @param check what of the step's effect does not show when read back from AWS, or null when it
+   *     all does; null for a step with nothing to read back (see {@link ReadBack})
+   */
+  record Step(String name, Supplier<StepResult> body, Supplier<String> check) {}
 
   private final List<Step> steps;
   private final ChangeRecorder rec;
@@ -45,29 +47,26 @@ final class Playbook {
   }
 
   static Step step(String name, Supplier<StepResult> body) {
-    return new Step() {
-      @Override
-      public String name() {
-        return name;
-      }
+    return new Step(name, body, null);
+  }
 
-      @Override
-      public StepResult run() {
-        return body.get();
-      }
-    };
+  /** A step whose effect is read back from AWS before it is done, when it changed something. */
+  static Step step(String name, Supplier<StepResult> body, Supplier<String> check) {
+    return new Step(name, body, check);
   }
 
   PlaybookReport run() {
     // acquisitions (metadata, saved groups) a stopped run left unfinished: recorded before the steps look for them
     rec.recoverInterrupted();
-    List<CustodyEntry> leftOpen = new ArrayList<>();
-    targets.forEach(t -> leftOpen.addAll(rec.openIntents(t)));
+    List<CustodyEntry> leftOpen = new ArrayList<>(rec.openIntents(targets));
     List<StepResult> results = new ArrayList<>();
     try {
       for (Step s : steps) {
         rec.step(s.name());
         StepResult r = runStep(s);
+        if (s.check() != null && rec.changedInStep()) {
+          r = ReadBack.verified(r, s.check()); // what it found already in place it has just read: nothing to read back
+        }
         results.add(r);
         closeLeftOpen(s.name(), r, leftOpen);
         log.printf("  %-9s %-22s %s%s%n", "[" + r.status().label() + "]", r.name(), r.detail() == null ? "" : r.detail(),
@@ -82,7 +81,7 @@ final class Playbook {
 
   private static StepResult runStep(Step s) {
     try {
-      return s.run();
+      return s.body().get();
     } catch (CustodyException e) {
       return new StepResult(s.name(), StepStatus.FAILED, e.getMessage(), null, e.exitCode(), List.of());
     } catch (RuntimeException e) {

@@ -9,7 +9,8 @@ import java.util.function.Supplier;
  * hold only the quarantine group, the instance is out of its Auto Scaling group and its load
  * balancers, the key is Inactive, the policy attached. AWS reads are eventually consistent, so the
  * effect is looked for a few times over about 7.5 s before the step is called failed, with what was
- * found.
+ * found. {@link Playbook} reads back the steps that changed something; a step that found its effect
+ * already in place has just read it.
  */
 final class ReadBack {
 

@@ -62,13 +62,18 @@ public final class ChangeRecorder {
     }
   }
 
-  /** Intents about {@code target} that have no outcome: left by a run that stopped (the current run closes its own). */
-  public List<CustodyEntry> openIntents(String target) {
+  /** True when the current step made (or tried) a change: its effect is then to be read back. */
+  public boolean changedInStep() {
+    return !dryRun && !calledInStep.isEmpty();
+  }
+
+  /** Intents about any of {@code targets} that have no outcome: left by a run that stopped (the current run closes its own). */
+  public List<CustodyEntry> openIntents(List<String> targets) {
     if (dryRun) {
       return List.of();
     }
     return CustodyLog.openIntents(kase.log().verify().entries()).stream().filter(e -> event.equals(e.event()))
-        .filter(e -> e.objects().stream().anyMatch(o -> target.equals(o.sourceId()) && "target".equals(o.role()))).toList();
+        .filter(e -> e.objects().stream().anyMatch(o -> targets.contains(o.sourceId()) && "target".equals(o.role()))).toList();
   }
 
   /** The playbook step an intent was made in, or null. */

@@ -121,6 +121,12 @@ class FileAcquisitionTest {
       Path f = Files.write(tmp.resolve("c-" + m.kind().replaceAll("[^A-Za-z0-9]", "")), java.util.Arrays.copyOf(m.head(), 4096));
       assertThat(Containers.detect(f)).as(m.kind()).hasValueSatisfying(k -> assertThat(k).contains(m.kind()));
     }
+    Path link = Files.createSymbolicLink(tmp.resolve("by-id-e01"), e01);
+    assertThat(Containers.detect(link)).as("through a link, as /dev/disk/by-id names things").hasValue("an EWF (E01) image");
+    Item viaLink = FileAcquisition.add(c, Files.createSymbolicLink(tmp.resolve("by-id-raw"),
+        io.custody.evidence.testing.Corpus.path("disk/plaso/tsk_volume_system.raw")), ItemType.DISK, "vol-0link", plain, ProgressListener.NONE);
+    assertThat(viaLink.hashes().sha256()).as("a link the examiner names is followed")
+        .isEqualTo(Sha256.digest(Files.readAllBytes(io.custody.evidence.testing.Corpus.path("disk/plaso/tsk_volume_system.raw"))));
     assertThat(Containers.detect(io.custody.evidence.testing.Corpus.path("disk/plaso/tsk_volume_system.raw"))).as("a raw disk").isEmpty();
     assertThat(Containers.detect(Path.of("/dev/zero"))).as("a device").isEmpty();
   }

@@ -135,12 +135,6 @@ public final class Sealer {
         + (open.size() > 10 ? " and " + (open.size() - 10) + " more" : "");
   }
 
-  /** The intents open when sealing began: all but the seal's own, which is the last entry. */
-  private static List<Long> openBefore(List<CustodyEntry> entries) {
-    long sealIntent = entries.isEmpty() ? -1 : entries.get(entries.size() - 1).seq();
-    return CustodyLog.openIntents(entries).stream().map(CustodyEntry::seq).filter(seq -> seq != sealIntent).toList();
-  }
-
   private Result write(String bundleId, Instant now, List<Item> items, X509Certificate cert, String fingerprint, Path partial, Path out) {
     try {
       // Everything but the stored evidence is small and assembled in memory, in tar order.
@@ -165,8 +159,9 @@ public final class Sealer {
       small.put(BundleLayout.CONFIG_JSON, Json.write(new Config(kase.dir().getParent().getParent().toString(), tsa == null ? null : tsa.toString(),
           KeyAlgorithm.of(cert.getPublicKey()).label())));
       small.put(BundleLayout.UCO, UcoExport.write(bundleId, kase.info(), ToolVersion.version(), items, entries));
+      List<Long> openIntents = CustodyLog.openBeforeSeal(report.entries());
       small.put(BundleLayout.VERIFY_TXT, VerifyText.write(bundleId, fingerprint, items, report.count(), report.head(), tsa != null,
-          openBefore(report.entries())));
+          openIntents));
 
       // Sealed files and their hashes: small files now, evidence files from their acquisition records
       // (checked again while they are copied).
@@ -186,7 +181,7 @@ public final class Sealer {
       Manifest manifest = new Manifest(BundleLayout.FORMAT, BundleLayout.FORMAT_VERSION, bundleId,
           DateTimeFormatter.ISO_INSTANT.format(now), kase.info(), tool,
           new Manifest.Signer(Pem.subject(cert), fingerprint, KeyAlgorithm.of(cert.getPublicKey()).label()),
-          new Manifest.Custody(report.count(), report.head(), openBefore(report.entries())), sources(items), items, files);
+          new Manifest.Custody(report.count(), report.head(), openIntents), sources(items), items, files);
       byte[] manifestBytes = Json.write(manifest);
       sums.put(BundleLayout.MANIFEST, Sha256.digest(manifestBytes));
       byte[] sha256sums = Sha256Sums.write(sums);

@@ -82,12 +82,12 @@ public final class CustodyLog {
     try (Locks.Held ignored = Locks.exclusive(lockFile)) {
       Files.createDirectories(dir);
       TreeMap<Long, Path> files = list();
-      checkHead(files);
       long seq = files.isEmpty() ? 1 : files.lastKey() + 1;
+      byte[] lastBytes = files.isEmpty() ? null : Files.readAllBytes(files.lastEntry().getValue());
+      checkHead(files, lastBytes);
       Sha256 prev = Sha256.ZERO;
       if (!files.isEmpty()) {
         long lastNo = files.lastKey();
-        byte[] lastBytes = Files.readAllBytes(files.get(lastNo));
         List<ChainProblem> problems = new ArrayList<>();
         CustodyChain.parse(new CustodyChain.EntryFile(relativeDir + "/" + CustodyEntry.fileName(lastNo), lastBytes), true, problems);
         if (problems.isEmpty()) {
@@ -152,8 +152,12 @@ public final class CustodyLog {
   }
 
   /** Refuses to append to a log that does not agree with its head: its tail would be lost for good. */
-  private void checkHead(TreeMap<Long, Path> files) throws IOException {
-    List<ChainProblem> problems = headProblems(files.isEmpty() ? 0 : files.lastKey(), n -> {
+  private void checkHead(TreeMap<Long, Path> files, byte[] lastBytes) throws IOException {
+    long last = files.isEmpty() ? 0 : files.lastKey();
+    List<ChainProblem> problems = headProblems(last, n -> {
+      if (n == last) {
+        return Sha256.digest(lastBytes); // the head names the last entry unless a crash came between the two writes
+      }
       Path p = files.get(n);
       try {
         return p == null ? null : Sha256.digest(Files.readAllBytes(p));
@@ -180,6 +184,15 @@ public final class CustodyLog {
           + " entries", false));
     }
     return head.check(headPath, count, shaOf, relativeDir);
+  }
+
+  /**
+   * The open intents of a sealed chain other than the seal's own, which is its last entry: what a
+   * bundle sealed with {@code --allow-incomplete} declares (their numbers).
+   */
+  public static List<Long> openBeforeSeal(List<CustodyEntry> entries) {
+    long seal = entries.isEmpty() ? -1 : entries.get(entries.size() - 1).seq();
+    return openIntents(entries).stream().map(CustodyEntry::seq).filter(seq -> seq != seal).toList();
   }
 
   /** Actions whose intent has no outcome yet: a crash or an action still running. */

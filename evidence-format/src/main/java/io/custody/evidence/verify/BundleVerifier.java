@@ -6,6 +6,7 @@ import io.custody.evidence.bundle.Sha256Sums;
 import io.custody.evidence.custody.ChainReport;
 import io.custody.evidence.custody.CustodyChain;
 import io.custody.evidence.custody.CustodyEntry;
+import io.custody.evidence.custody.CustodyLog;
 import io.custody.evidence.custody.CustodyObject;
 import io.custody.evidence.custody.Outcome;
 import io.custody.evidence.hash.ProgressInputStream;
@@ -145,7 +146,7 @@ public final class BundleVerifier {
         findings.add(new Finding("timestamp", BundleLayout.TSA_CHAIN, "a TSA chain without a time-stamp"));
       }
       int items = c.manifest == null ? 0 : c.manifest.items().size();
-      List<Long> open = c.manifest == null ? List.of() : ManifestCheck.openBeforeSeal(chain);
+      List<Long> open = c.manifest == null ? List.of() : CustodyLog.openBeforeSeal(chain.entries());
       return report(bundle, c.top, findings, signer, ts, c.hashes.size(), items, chain.count(), open, c.bytesRead);
     }
   }

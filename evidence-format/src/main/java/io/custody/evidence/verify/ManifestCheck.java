@@ -129,20 +129,12 @@ final class ManifestCheck {
    * knowingly ({@code --allow-incomplete}) and saying so.
    */
   private static void checkOpenIntents(Manifest m, ChainReport chain, String mp, List<Finding> findings) {
-    List<Long> open = openBeforeSeal(chain);
+    List<Long> open = io.custody.evidence.custody.CustodyLog.openBeforeSeal(chain.entries());
     List<Long> declared = m.custody() == null || m.custody().openIntents() == null ? List.of() : m.custody().openIntents();
     if (!open.equals(declared)) {
       findings.add(new Finding("manifest", mp, "custody entries " + open + " are intents never recorded as finished, but the manifest declares "
           + (declared.isEmpty() ? "none" : declared)));
     }
-  }
-
-  /** The open intents of a sealed chain, without the seal's own (its last entry). */
-  static List<Long> openBeforeSeal(ChainReport chain) {
-    List<io.custody.evidence.custody.CustodyEntry> entries = chain.entries();
-    long last = entries.isEmpty() ? -1 : entries.get(entries.size() - 1).seq();
-    return io.custody.evidence.custody.CustodyLog.openIntents(entries).stream().map(io.custody.evidence.custody.CustodyEntry::seq)
-        .filter(seq -> seq != last).toList();
   }
 
   private static void checkItem(Item item, Collector c, Map<String, Sha256> sums, List<Finding> findings) {

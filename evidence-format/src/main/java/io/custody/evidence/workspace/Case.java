@@ -217,6 +217,7 @@ public final class Case {
     }
     try (Locks.Held ignored = Locks.exclusive(dir.resolve(LOCK));
         DirectoryStream<Path> ds = Files.newDirectoryStream(itemsDir, "item-*.pending")) {
+      List<CustodyEntry> open = null;
       for (Path p : ds) {
         Optional<Reservation.Stale> stale = Reservation.ifStale(p);
         if (stale.isEmpty()) {
@@ -224,17 +225,18 @@ public final class Case {
         }
         String itemId = p.getFileName().toString().replace(".pending", "");
         Long seq = stale.get().intentSeq();
-        CustodyEntry intent = seq == null ? null
-            : CustodyLog.openIntents(log.verify().entries()).stream().filter(e -> e.seq() == seq).findFirst().orElse(null);
+        if (open == null) {
+          open = CustodyLog.openIntents(log.verify().entries()); // read once: closing one intent leaves the others open
+        }
+        CustodyEntry intent = seq == null ? null : open.stream().filter(e -> e.seq() == seq).findFirst().orElse(null);
         Path record = itemsDir.resolve(itemId + ".json");
         if (Files.exists(record)) {
           // The item was recorded and the process ended before its outcome entry: write that entry now.
           Item item = Json.mapper().readValue(Files.readAllBytes(record), Item.class);
           if (intent != null) {
-            log.complete(intent, io.custody.evidence.custody.Event.of("acquired").objects(PendingItem.objects(this, item))
-                .notes(item.type().label() + " " + item.sourceId() + ": " + item.size() + " bytes, sha256 " + item.hashes().sha256()
-                    + "; recorded from the item record by a later command: the acquiring process ended after recording the item and before "
-                    + "this entry"), Outcome.SUCCEEDED);
+            log.complete(intent, PendingItem.acquired(this, item, (item.notes() == null ? "" : item.notes() + "; ") + "recorded from "
+                + "the item record by a later command: the acquiring process ended after recording the item and before this entry"),
+                Outcome.SUCCEEDED);
           }
           Files.delete(p);
           continue;

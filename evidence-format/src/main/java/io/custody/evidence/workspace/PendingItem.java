@@ -131,9 +131,7 @@ public final class PendingItem implements AutoCloseable {
       // From here the item exists: a failure or crash before the outcome entry leaves the reservation
       // pending, and the next command of the case records the outcome from the item record.
       recorded = true;
-      kase.log().complete(intent, Event.of("acquired").objects(objects(kase, item)).notes(
-          spec.type.label() + " " + spec.sourceId + ": " + result.size() + " bytes, sha256 " + result.hashes().sha256()
-              + (allNotes == null ? "" : "; " + allNotes)), outcome);
+      kase.log().complete(intent, acquired(kase, item, allNotes), outcome);
       reservation.commit();
       done = true;
       return item;
@@ -190,8 +188,14 @@ public final class PendingItem implements AutoCloseable {
     }
   }
 
+  /** The outcome event of a recorded item's acquisition: its files and hashes, and {@code notes} when not null. */
+  static Event acquired(Case kase, Item item, String notes) throws IOException {
+    return Event.of("acquired").objects(objects(kase, item)).notes(item.type().label() + " " + item.sourceId() + ": " + item.size()
+        + " bytes, sha256 " + item.hashes().sha256() + (notes == null ? "" : "; " + notes));
+  }
+
   /** The custody objects of a recorded item: the item, its stored files with their recorded hashes, its side files hashed now. */
-  static List<CustodyObject> objects(Case kase, Item item) throws IOException {
+  private static List<CustodyObject> objects(Case kase, Item item) throws IOException {
     List<CustodyObject> objects = new ArrayList<>();
     objects.add(new CustodyObject(item.id(), item.dir(), item.sourceId(), "item", item.size(), item.hashes().sha256()));
     for (Segment s : item.segments()) {
