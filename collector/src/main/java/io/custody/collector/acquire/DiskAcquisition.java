@@ -81,7 +81,7 @@ public final class DiskAcquisition {
       throw new InvalidInputException("Failed to acquire: give --snapshot or --device (one of them)");
     }
     if (device != null) {
-      Containers.refuseAsDisk(device, "acquire");
+      Containers.detect(device).ifPresent(c -> Containers.refuseUnreadable(c, device));
       return new Device(device, sourceId, volumeOptions.mount(), volumeOptions.mountAt());
     }
     if (method == Method.DIRECT) {
@@ -96,10 +96,16 @@ public final class DiskAcquisition {
 
   /** What was acquired, and what is left (mounted, or not cleaned up). */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonPropertyOrder({"item", "unreadable", "volume", "device", "mounted", "not_cleaned_up"})
-  public record Result(@JsonProperty("item") Item item, @JsonProperty("unreadable") List<UnreadableRange> unreadable,
+  @JsonPropertyOrder({"item", "container", "unreadable", "volume", "device", "mounted", "not_cleaned_up"})
+  public record Result(@JsonProperty("item") Item item, @JsonProperty("container") ContainerAcquisition.ContainerRecord container,
+      @JsonProperty("unreadable") List<UnreadableRange> unreadable,
       @JsonProperty("volume") String volume, @JsonProperty("device") String device, @JsonProperty("mounted") Mounter.Mounts mounted,
       @JsonProperty("not_cleaned_up") List<String> notCleanedUp) {
+
+    /** True when the media did not match what its container stores (a hash or a chunk checksum): an integrity finding. */
+    public boolean integrityProblem() {
+      return container != null && !container.problems().isEmpty();
+    }
 
     /** True when unreadable sectors were zero-filled: the acquisition is partial. */
     public boolean partial() {
@@ -107,7 +113,7 @@ public final class DiskAcquisition {
     }
 
     static Result of(DeviceImager.Result image, MountState mounted) {
-      return new Result(image.item(), image.unreadable(), null, null, mounted == null ? null : mounted.mounts(), null);
+      return new Result(image.item(), null, image.unreadable(), null, null, mounted == null ? null : mounted.mounts(), null);
     }
   }
 
@@ -136,6 +142,12 @@ public final class DiskAcquisition {
 
   private Result device(Device d, StorageOptions storage) {
     Path path = d.path().toAbsolutePath();
+    java.util.Optional<Containers.Container> container = Containers.detect(path);
+    if (container.isPresent()) {
+      ContainerAcquisition.Result r = ContainerAcquisition.add(kase, container.get(), d.path(), d.sourceId(), storage, progress);
+      MountState mounted = d.mount() ? new MountService(kase, progress).mountItem(r.item(), d.mountAt()) : null;
+      return new Result(r.item(), r.container(), List.of(), null, null, mounted == null ? null : mounted.mounts(), null);
+    }
     DeviceImager.Result image = DeviceImager.image(kase, path, d.sourceId(), "device:" + path, storage, progress);
     MountState mounted = d.mount() ? new MountService(kase, progress).mountDevice(image.item(), path, image.item().size(), d.mountAt(), null, null,
         null, true) : null;
@@ -146,7 +158,7 @@ public final class DiskAcquisition {
     VolumeAcquisition.Result r = new VolumeAcquisition(kase, aws, v.finder(), v.imds(), progress, log)
         .acquire(v.snapshot(), new VolumeAcquisition.Options(storage, v.kmsKeyArn(), v.availabilityZone(), v.workstation(), v.keepVolume(),
             v.mount(), v.mountAt(), v.deviceTimeout()));
-    return new Result(r.image().item(), r.image().unreadable(), r.volume().value(), r.device().toString(),
+    return new Result(r.image().item(), null, r.image().unreadable(), r.volume().value(), r.device().toString(),
         r.mounted() == null ? null : r.mounted().mounts(), r.notCleanedUp());
   }
 }

@@ -60,7 +60,10 @@ public final class FileAcquisition {
       throw new InvalidInputException("Failed to acquire '" + Printable.of(given.toString()) + "': --size must be 0 or more bytes");
     }
     if (type == ItemType.DISK) {
-      Containers.refuseAsDisk(file, "acquire");
+      java.util.Optional<Containers.Container> c = Containers.detect(file);
+      if (c.isPresent()) {
+        return ContainerAcquisition.add(kase, c.get(), given, sourceId, options, progress).item();
+      }
     }
     boolean endless = endless(file);
     if (endless && size == null) {
@@ -104,7 +107,7 @@ public final class FileAcquisition {
    *
    * @throws InvalidInputException when several entries decode alike
    */
-  static Path resolve(Path given) {
+  public static Path resolve(Path given) {
     Path name = given.getFileName();
     if (name == null || Files.exists(given, LinkOption.NOFOLLOW_LINKS) || name.toString().indexOf('\uFFFD') < 0) {
       return given;

@@ -86,11 +86,14 @@ final class AcquireDiskCommand extends CliCommand {
     try (TerminalProgress bar = TerminalProgress.start("Acquiring", -1); LazySession session = new LazySession(aws::open)) {
       r = new DiskAcquisition(c, bar, System.err).acquire(source, storage.options(), session::get);
     }
-    return new Output(r, out -> render(r, out), r.partial() ? ExitCode.PARTIAL : ExitCode.OK);
+    return new Output(r, out -> render(r, out), r.integrityProblem() ? ExitCode.FINDINGS : r.partial() ? ExitCode.PARTIAL : ExitCode.OK);
   }
 
   private static void render(DiskAcquisition.Result r, PrintWriter out) {
     Texts.item(r.item(), out);
+    if (r.container() != null) {
+      Texts.container(r.container(), out);
+    }
     if (r.partial()) {
       out.println("PARTIAL     " + r.unreadable().size() + " unreadable range(s), zero-filled: see unreadable-ranges.csv");
     }

@@ -1,6 +1,9 @@
 package io.custody.collector.cli;
 
+import io.custody.collector.acquire.ContainerAcquisition;
+import io.custody.collector.acquire.Containers;
 import io.custody.collector.acquire.FileAcquisition;
+import io.custody.evidence.ExitCode;
 import io.custody.evidence.ByteSize;
 import io.custody.evidence.cli.CliCommand;
 import io.custody.evidence.cli.Output;
@@ -16,7 +19,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code custody case add --case CASE FILE --type T --source-id ID}. */
-@Command(name = "add", description = "Acquire a file or block device into the case as an evidence item (hashed, stored, recorded).",
+@Command(name = "add", description = "Acquire a file or block device into the case as an evidence item (hashed, stored, recorded). "
+        + "A disk in a container (EWF/E01, VMDK, VHD/VHDX, QCOW2, AFF, split raw) is read through its container: the item holds the "
+        + "media, container.json the container's files, header and stored hashes, checked against the media (exit 1 when they differ).",
     mixinStandardHelpOptions = true,
     footerHeading = "%nExample:%n", footer = "  custody case add --case IR-2026-001 /evidence/web-1.img --type disk --source-id vol-0123456789abcdef0 --md5")
 final class CaseAddCommand extends CliCommand {
@@ -44,8 +49,21 @@ final class CaseAddCommand extends CliCommand {
     Path file = Path.of(args.get(args.size() - 1));
     Item added;
     Long size = sizeText == null ? null : ByteSize.parse(sizeText);
+    ItemType itemType = ItemType.parse(type);
+    java.util.Optional<Containers.Container> container =
+        itemType == ItemType.DISK ? Containers.detect(FileAcquisition.resolve(file)) : java.util.Optional.empty();
+    if (container.isPresent()) {
+      ContainerAcquisition.Result r;
+      try (TerminalProgress bar = TerminalProgress.start("Reading the media of " + sourceId, -1)) {
+        r = ContainerAcquisition.add(c, container.get(), file, sourceId, storage.options(), bar);
+      }
+      return new Output(r, out -> {
+        Texts.item(r.item(), out);
+        Texts.container(r.container(), out);
+      }, r.integrityProblem() ? ExitCode.FINDINGS : ExitCode.OK);
+    }
     try (TerminalProgress bar = TerminalProgress.start("Acquiring " + sourceId, size != null ? size : FileAcquisition.expectedSize(file))) {
-      added = FileAcquisition.add(c, file, ItemType.parse(type), sourceId, storage.options(), size, bar);
+      added = FileAcquisition.add(c, file, itemType, sourceId, storage.options(), size, bar);
     }
     return Output.ok(added, out -> Texts.item(added, out));
   }

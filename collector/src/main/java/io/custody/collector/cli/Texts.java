@@ -25,6 +25,17 @@ final class Texts {
     }
   }
 
+  /** What a container said of itself and whether the media matched it. */
+  static void container(io.custody.collector.acquire.ContainerAcquisition.ContainerRecord c, PrintWriter out) {
+    out.println("container   " + c.format() + " (" + c.files().size() + (c.files().size() == 1 ? " file" : " files") + ", see container.json)");
+    c.storedHashes().forEach(h -> out.println("stored " + String.format(java.util.Locale.ROOT, "%-5s", h.algorithm()) + h.stored()
+        + (h.match() ? "  matches the media" : "  DIFFERS from the media")));
+    if (c.notes() != null) {
+      out.println("note        " + c.notes());
+    }
+    c.problems().forEach(p -> out.println("INTEGRITY   " + p));
+  }
+
   /** An analysis output added to the case. */
   static void added(Item i, PrintWriter out) {
     out.println("added       " + i.id() + " " + i.dir() + "/" + i.name() + " sha256 " + i.hashes().sha256());

@@ -99,32 +99,33 @@ class FileAcquisitionTest {
     assertThat(r.bundleId()).hasSize(64);
   }
 
-  /** plaso's image.E01 (libewf-made, Apache-2.0, tests/corpus) and the magic numbers of the other containers. */
+  /** The magic numbers of the containers (reading their media: ContainerAcquisitionTest); a raw disk and a device are not containers. */
   @Test
-  void containers_refusedAsDisks_keptAsFilesWithTypeOther() throws Exception {
-    Case c = open("IR-5");
-    StorageOptions plain = new StorageOptions(false, false, null, 0);
+  void containers_recognisedByMagic_throughLinks_rawDisksAndDevicesAreNot() throws Exception {
     Path e01 = io.custody.evidence.testing.Corpus.path("disk/plaso/image.E01");
-    assertThatThrownBy(() -> FileAcquisition.add(c, e01, ItemType.DISK, "vol-0e01", plain, ProgressListener.NONE))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("it is an EWF (E01) image, not a raw disk").hasMessageContaining("--type other");
-    assertThatThrownBy(() -> DiskAcquisition.source(null, e01, "vol-0e01", null, 16, null)).isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("EWF (E01)");
-    Item kept = FileAcquisition.add(c, e01, ItemType.OTHER, "e01-from-plaso", plain, ProgressListener.NONE);
-    assertThat(kept.hashes().sha256()).isEqualTo(Sha256.digest(Files.readAllBytes(e01)));
     record Magic(String kind, byte[] head) {}
     for (Magic m : List.of(new Magic("EWF2 (Ex01)", new byte[] {'E', 'V', 'F', '2', 0x0d, 0x0a, (byte) 0x81, 0x00}),
-        new Magic("VMDK (sparse)", "KDMV".getBytes(StandardCharsets.US_ASCII)),
-        new Magic("VMDK descriptor", "# Disk DescriptorFile\nversion=1\n".getBytes(StandardCharsets.US_ASCII)),
+        new Magic("VMDK", "KDMV".getBytes(StandardCharsets.US_ASCII)),
+        new Magic("VMDK", "# Disk DescriptorFile\nversion=1\n".getBytes(StandardCharsets.US_ASCII)),
         new Magic("QCOW", new byte[] {'Q', 'F', 'I', (byte) 0xfb, 0, 0, 0, 3}),
         new Magic("VHDX", "vhdxfile".getBytes(StandardCharsets.US_ASCII)),
+        new Magic("L01", new byte[] {'L', 'V', 'F', 0x09, 0x0d, 0x0a, (byte) 0xff, 0x00}),
+        new Magic("AFF image", "AFF10\r\n\0".getBytes(StandardCharsets.US_ASCII)),
         new Magic("AFF4", "PK\u0003\u0004....information.turtle".getBytes(StandardCharsets.ISO_8859_1)))) {
       Path f = Files.write(tmp.resolve("c-" + m.kind().replaceAll("[^A-Za-z0-9]", "")), java.util.Arrays.copyOf(m.head(), 4096));
-      assertThat(Containers.detect(f)).as(m.kind()).hasValueSatisfying(k -> assertThat(k).contains(m.kind()));
+      assertThat(Containers.detect(f)).as(m.kind()).hasValueSatisfying(k -> assertThat(k.description()).contains(m.kind()));
     }
+    byte[] fixedVhd = new byte[8192];
+    System.arraycopy("conectix".getBytes(StandardCharsets.US_ASCII), 0, fixedVhd, 8192 - 512, 8);
+    assertThat(Containers.detect(Files.write(tmp.resolve("fixed.vhd"), fixedVhd))).as("a fixed VHD: its footer is its last sector")
+        .hasValueSatisfying(k -> assertThat(k.format()).isEqualTo(Containers.Format.VHD));
     Path link = Files.createSymbolicLink(tmp.resolve("by-id-e01"), e01);
-    assertThat(Containers.detect(link)).as("through a link, as /dev/disk/by-id names things").hasValue("an EWF (E01) image");
+    assertThat(Containers.detect(link)).as("through a link, as /dev/disk/by-id names things")
+        .hasValueSatisfying(k -> assertThat(k.format()).isEqualTo(Containers.Format.EWF));
+    Case c = open("IR-5");
     Item viaLink = FileAcquisition.add(c, Files.createSymbolicLink(tmp.resolve("by-id-raw"),
-        io.custody.evidence.testing.Corpus.path("disk/plaso/tsk_volume_system.raw")), ItemType.DISK, "vol-0link", plain, ProgressListener.NONE);
+        io.custody.evidence.testing.Corpus.path("disk/plaso/tsk_volume_system.raw")), ItemType.DISK, "vol-0link",
+        new StorageOptions(false, false, null, 0), ProgressListener.NONE);
     assertThat(viaLink.hashes().sha256()).as("a link the examiner names is followed")
         .isEqualTo(Sha256.digest(Files.readAllBytes(io.custody.evidence.testing.Corpus.path("disk/plaso/tsk_volume_system.raw"))));
     assertThat(Containers.detect(io.custody.evidence.testing.Corpus.path("disk/plaso/tsk_volume_system.raw"))).as("a raw disk").isEmpty();

@@ -151,6 +151,66 @@ public final class ProcessRunner {
     return r;
   }
 
+  /**
+   * Starts the tool and gives its stdout as a stream (for a tool that writes evidence-sized output,
+   * such as {@code img_cat}): the stream ends only when the tool has ended with exit 0; an exit status
+   * other than 0, or no end within the timeout after stdout closed, is an {@link IOException} naming
+   * the command and the tail of its stderr, so nothing a failing tool wrote passes as complete.
+   * Closing the stream early stops the tool.
+   */
+  public InputStream stream() {
+    Process p = start();
+    Drain err = mergeErr ? null : Drain.start(p.getErrorStream(), ERR_TAIL, true, null);
+    try {
+      p.getOutputStream().close();
+    } catch (IOException e) {
+      // stdin already closed
+    }
+    InputStream out = p.getInputStream();
+    return new io.custody.evidence.files.BulkInputStream() {
+      boolean ended;
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (ended) {
+          return -1;
+        }
+        int n = out.read(b, off, len);
+        if (n < 0) {
+          ended = true;
+          finish();
+        }
+        return n;
+      }
+
+      private void finish() throws IOException {
+        try {
+          if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("'" + line() + "' did not end after closing its output");
+          }
+          String stderr = err == null ? "" : new String(err.finish(), StandardCharsets.UTF_8).strip();
+          if (p.exitValue() != 0) {
+            throw new IOException("'" + line() + "' failed: exit " + p.exitValue()
+                + new Result(command, p.exitValue(), new byte[0], stderr, false).tail());
+          }
+        } catch (InterruptedException e) {
+          p.destroyForcibly();
+          Thread.currentThread().interrupt();
+          throw new IOException("'" + line() + "' interrupted", e);
+        }
+      }
+
+      @Override
+      public void close() throws IOException {
+        if (p.isAlive()) {
+          p.destroyForcibly();
+        }
+        out.close();
+      }
+    };
+  }
+
   private Process start() {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(mergeErr);
     if (dir != null) {

@@ -95,6 +95,11 @@ public final class PendingItem implements AutoCloseable {
     return result;
   }
 
+  /** What {@link #write} hashed: size and digests of the raw stream; null before it. */
+  public HashResult result() {
+    return result;
+  }
+
   /** Adds a small side file (written once) to the item, e.g. AWS block checksums. */
   public void addFile(String name, byte[] bytes) throws IOException {
     String safe = Names.safeFileName(name);

@@ -67,4 +67,15 @@ class ProcessRunnerTest {
     ProcessRunner.of("sh", "-c", "echo built; echo warned >&2").mergeStderr().logTo(log).check();
     assertThat(Files.readString(log)).startsWith("$ sh -c").contains("built", "warned");
   }
+
+  @Test
+  void stream_endsOnlyWhenTheToolSucceeded_aFailureAfterItsOutputIsAnIoError() throws Exception {
+    try (java.io.InputStream in = ProcessRunner.of("sh", "-c", "head -c 100000 /dev/zero").stream()) {
+      assertThat(in.readAllBytes()).hasSize(100000);
+    }
+    java.io.InputStream failing = ProcessRunner.of("sh", "-c", "printf 'half of it'; echo 'read error at 4096' >&2; exit 1").stream();
+    assertThatThrownBy(failing::readAllBytes).isInstanceOf(java.io.IOException.class).hasMessageContaining("exit 1")
+        .hasMessageContaining("read error at 4096");
+    failing.close();
+  }
 }
