@@ -99,6 +99,18 @@ public final class RawImage implements AutoCloseable {
     }
   }
 
+  /**
+   * The raw stream of an item as stored (segments joined, zstd decompressed), not verified: the
+   * caller hashes what it reads and compares with the item's recorded hashes.
+   */
+  public static InputStream stream(Case kase, Item item) {
+    List<Path> stored = new ArrayList<>();
+    for (Segment s : item.segments()) {
+      stored.add(kase.dir().resolve(item.dir()).resolve(s.file()));
+    }
+    return concatenated(stored, item.compression() == Compression.ZSTD);
+  }
+
   /** The image file(s), in order: pass them all to TSK. */
   public List<Path> files() {
     return files;

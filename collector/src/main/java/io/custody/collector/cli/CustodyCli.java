@@ -38,6 +38,7 @@ public final class CustodyCli {
     COMMANDS.put("acquire", AcquireCommand::new);
     COMMANDS.put("mount", MountCommand::new);
     COMMANDS.put("umount", UmountCommand::new);
+    COMMANDS.put("export", ExportCommand::new);
     COMMANDS.put("lime", LimeCommand::new);
     COMMANDS.put("analyze", AnalyzeCommand::new);
     COMMANDS.put("report", ReportCommand::new);

@@ -40,6 +40,7 @@ public final class ProcessRunner {
   private Path log;
   private boolean mergeErr;
   private String debianPackage;
+  private InputStream feed;
 
   private ProcessRunner(List<String> command) {
     if (command.isEmpty()) {
@@ -97,6 +98,15 @@ public final class ProcessRunner {
     return this;
   }
 
+  /**
+   * Feed the tool's stdin from this stream (copied on a thread of its own, then closed); default:
+   * stdin closed at once. A failure to read the stream stops the tool, and {@link #run} reports it.
+   */
+  public ProcessRunner stdinFrom(InputStream in) {
+    this.feed = in;
+    return this;
+  }
+
   /** The Debian package that brings the tool, named when it is missing. */
   public ProcessRunner debianPackage(String name) {
     this.debianPackage = name;
@@ -117,8 +127,12 @@ public final class ProcessRunner {
     Process p = start();
     Drain err = mergeErr ? null : Drain.start(p.getErrorStream(), ERR_TAIL, true, null);
     Drain out = outFile != null ? null : Drain.start(p.getInputStream(), maxOut, false, p);
+    java.util.concurrent.atomic.AtomicReference<IOException> feedFailure = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread feeder = feed == null ? null : feeder(p, feedFailure);
     try {
-      p.getOutputStream().close();
+      if (feeder == null) {
+        p.getOutputStream().close();
+      }
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
         throw new HostException("Failed to run '" + line() + "': no result after " + timeout.toSeconds() + " s");
@@ -126,6 +140,12 @@ public final class ProcessRunner {
       byte[] stdout = out == null ? new byte[0] : out.finish();
       String stderr = err == null ? "" : new String(err.finish(), StandardCharsets.UTF_8).strip();
       boolean truncated = out != null && out.overflowed();
+      if (feeder != null) {
+        feeder.join(10_000);
+        if (feedFailure.get() != null) {
+          throw new HostException("Failed to feed '" + line() + "': " + feedFailure.get().getMessage(), feedFailure.get());
+        }
+      }
       appendLog(stdout, stderr);
       return new Result(command, truncated ? 0 : p.exitValue(), stdout, stderr, truncated);
     } catch (IOException e) {
@@ -209,6 +229,22 @@ public final class ProcessRunner {
         out.close();
       }
     };
+  }
+
+  private Thread feeder(Process p, java.util.concurrent.atomic.AtomicReference<IOException> failure) {
+    Thread t = new Thread(() -> {
+      try (OutputStream stdin = p.getOutputStream()) {
+        feed.transferTo(stdin);
+      } catch (IOException e) {
+        if (p.isAlive()) {
+          failure.set(e); // reading the feed failed: stop the tool rather than let it finish on part of it
+          p.destroyForcibly();
+        }
+      }
+    }, "feed");
+    t.setDaemon(true);
+    t.start();
+    return t;
   }
 
   private Process start() {
