@@ -100,7 +100,7 @@ public final class DiskAnalysis {
   private DiskReport analyse(Item item, RawImage image, AnalysisRun run, List<Path> outputs) {
     Tsk tsk = new Tsk(image.files());
     List<String> notes = new ArrayList<>();
-    List<Volumes.Candidate> candidates = Volumes.find(tsk, image, notes);
+    List<Volumes.Candidate> candidates = Volumes.find(tsk, image, notes, run.work());
     long readable = candidates.stream().filter(c -> c.type() != null || c.xfs()).count();
     List<FileSystemReport> fsReports = new ArrayList<>();
     List<Path> bodyfiles = new ArrayList<>();
@@ -114,13 +114,14 @@ public final class DiskAnalysis {
       Path body = run.work().resolve("bodyfile-" + c.label() + ".txt");
       FsView view;
       if (c.type() != null) {
-        ProcessRunner.Result r = tsk.fls(c.start(), prefix, body);
+        Tsk t = c.files() == null ? tsk : new Tsk(c.files()); // an LVM volume of several segments: its assembled copy
+        ProcessRunner.Result r = t.fls(c.start(), prefix, body);
         if (r.exit() != 0) {
           fsReports.add(report(c, "skipped", prefix, null, 0, "fls failed: " + r.err()));
           notes.add("file system " + c.label() + ": fls failed: " + r.err());
           continue;
         }
-        view = new FsView(c.label(), parse(body, prefix), new TskContents(tsk, c.start()));
+        view = new FsView(c.label(), parse(body, prefix), new TskContents(t, c.start()));
       } else {
         MountWalk.Walk m = MountWalk.walk(run.kase(), image, c, prefix, body, this::scan);
         if (m.note() != null) {

@@ -44,7 +44,8 @@ final class MountWalk {
     if (!"root".equals(System.getProperty("user.name"))) {
       return new Walk(false, "XFS: The Sleuth Kit cannot read it and a read-only mount needs root: skipped (rerun as root)", List.of());
     }
-    if (image.files().size() != 1) {
+    List<Path> source = c.files() != null ? c.files() : image.files();
+    if (source.size() != 1) {
       return new Walk(false, "XFS on a split uncompressed image: a loop device needs one file; skipped", List.of());
     }
     long offset = c.start() * 512; // start and length are in 512-byte units, whatever the disk's sector size
@@ -58,7 +59,7 @@ final class MountWalk {
     CustodyObject fs = new CustodyObject(null, null, c.label(), "filesystem", size, null);
     CustodyEntry intent = kase.log().begin(Event.of("mounted").object(fs)
         .notes("read-only mount of " + c.label() + " (xfs) at " + mnt + " with " + FileSystem.XFS.mountOptions()));
-    Mounter.Mounts m = Mounter.mountOne(image.files().get(0), offset, size, FileSystem.XFS, mnt, c.label());
+    Mounter.Mounts m = Mounter.mountOne(source.get(0), offset, size, FileSystem.XFS, mnt, c.label());
     try {
       if (m.mounted().isEmpty()) {
         kase.log().complete(intent, Event.of("mounted").object(fs).notes(String.join("; ", m.notes())), Outcome.FAILED);

@@ -1,0 +1,74 @@
+package io.custody.analyzer.disk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.custody.analyzer.mount.LvmImages;
+import io.custody.analyzer.testing.Cases;
+import io.custody.evidence.segment.Compression;
+import io.custody.evidence.workspace.Case;
+import io.custody.evidence.workspace.Item;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An MBR disk whose second partition is an LVM physical volume made by the LVM tools, with a linear
+ * logical volume and one of two segments: both analysed from their extents, without device-mapper,
+ * the planted key on the two-segment volume found. Root (loop devices for the LVM tools).
+ */
+class LvmAnalysisTest {
+
+  @TempDir Path tmp;
+
+  @Test
+  void logicalVolumes_readFromTheirExtents_analysedLikePartitions() throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")), "needs root (loop devices for the LVM tools): skipped");
+    long p2Start = 18L << 20;
+    long pvSize = 48L << 20;
+    Path pv = tmp.resolve("pv.img");
+    try (RandomAccessFile f = new RandomAccessFile(pv.toFile(), "rw")) {
+      f.setLength(pvSize);
+    }
+    Map<Path, String> dev = new HashMap<>();
+    LvmImages.Made made = LvmImages.make(List.of(pv), "vgcustodyan", List.of(
+        List.of("lvcreate", "-an", "-Zn", "-L", "8m", "-n", "root", "vgcustodyan"),
+        List.of("lvcreate", "-an", "-Zn", "-L", "12m", "-n", "data", "vgcustodyan"),
+        List.of("lvextend", "-L", "+4m", "vgcustodyan/root")), dev);
+    List<long[]> rootRanges = made.ranges("root", dev.get(pv));
+    assertThat(rootRanges).as("the tools made root of two segments").hasSize(2);
+    LvmImages.writeAcross(pv, rootRanges, LvmImages.ext4(tmp, 12 << 20, Map.of(
+        "root/.ssh/authorized_keys", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGNm attacker@evil\n", "etc/hostname", "web-1\n")));
+    LvmImages.writeAcross(pv, made.ranges("data", dev.get(pv)), LvmImages.ext4(tmp, 12 << 20, Map.of("srv/app/config.yml", "db: x\n")));
+
+    Path disk = tmp.resolve("disk.img");
+    try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
+      f.setLength(p2Start + pvSize);
+    }
+    Cases.run(tmp, "sh", "-c", "printf 'label: dos\\nstart=2048, size=32768, type=83\\nstart=36864, type=8e\\n' | sfdisk -q " + disk);
+    try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
+      f.seek(2048 * 512L);
+      f.write(LvmImages.ext4(tmp, 16 << 20, Map.of("grub/grub.cfg", "linux /vmlinuz\n")));
+      f.seek(p2Start);
+      f.write(Files.readAllBytes(pv));
+    }
+
+    Case kase = Cases.open(tmp.resolve("home"), "LVM-1");
+    Item item = Cases.addDisk(kase, disk, "vol-0lvm0000000000001", Compression.ZSTD, 64 << 20);
+    DiskAnalysis.Result r = new DiskAnalysis(Clock.systemUTC()).workDir(tmp.resolve("work")).run(kase, item.id());
+    assertThat(r.report().filesystems()).extracting(f -> f.label() + " " + f.method())
+        .containsExactly("p1 tsk", "p2 skipped", "lvm-vgcustodyan-root tsk", "lvm-vgcustodyan-data tsk");
+    assertThat(r.report().filesystems().get(1).note()).contains("volume group vgcustodyan", "2 of 2 logical volumes read");
+    assertThat(r.report().findings()).extracting(f -> f.ruleId() + " " + f.filesystem() + " " + f.path())
+        .contains("ssh-authorized-keys lvm-vgcustodyan-root /root/.ssh/authorized_keys");
+    Path timeline = r.outputs().stream().filter(i -> i.name().equals("timeline.csv")).map(i -> Cases.file(kase, i)).findFirst().orElseThrow();
+    assertThat(Files.readString(timeline)).contains("/lvm-vgcustodyan-data/srv/app/config.yml", "/lvm-vgcustodyan-root/etc/hostname",
+        "/p1/grub/grub.cfg");
+  }
+}
