@@ -128,47 +128,11 @@ final class Volumes {
       }
       Files.createDirectories(work);
       Path joined = work.resolve(lvLabel + ".raw");
-      join(disk, lv.ranges(), joined);
+      Lvm2.join(disk::read, lv.ranges(), joined);
       Tsk own = new Tsk(List.of(joined));
       out.add(probe(own, List.of(joined), lvLabel, 0, lv.size() / 512, sector, lvDesc).in(List.of(joined)));
     }
     return out;
-  }
-
-  /** Copies the ranges, in order, into a new sparse file. */
-  private static void join(Concatenated disk, List<Lvm2.Range> ranges, Path to) throws IOException {
-    try (FileChannel out = FileChannel.open(to, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      ByteBuffer buf = ByteBuffer.allocate(1 << 20);
-      long at = 0;
-      for (Lvm2.Range r : ranges) {
-        for (long done = 0; done < r.length(); ) {
-          buf.clear().limit((int) Math.min(buf.capacity(), r.length() - done));
-          int n = disk.read(buf, r.offset() + done);
-          if (n <= 0) {
-            throw new IOException("the image ends inside logical volume extents at byte " + (r.offset() + done));
-          }
-          buf.flip();
-          if (!allZero(buf)) {
-            out.write(buf, at);
-          }
-          done += n;
-          at += n;
-        }
-      }
-      out.truncate(at);
-      if (out.size() < at) {
-        out.write(ByteBuffer.wrap(new byte[1]), at - 1); // a trailing hole keeps the size
-      }
-    }
-  }
-
-  private static boolean allZero(ByteBuffer b) {
-    for (int i = b.position(); i < b.limit(); i++) {
-      if (b.get(i) != 0) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** The image's files as one disk, read at any position (a stored image may be split). */

@@ -5,7 +5,10 @@ import io.custody.evidence.Printable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -354,6 +357,42 @@ public final class Lvm2 {
 
   private static InvalidInputException bad(String name, long offset, String what) {
     return new InvalidInputException("Failed to read LVM on " + name + " at byte " + offset + ": " + what);
+  }
+
+  /** Copies the ranges of a logical volume, in order, into a new sparse file (all-zero MiBs left as holes). */
+  public static void join(PartitionTable.Source disk, List<Lvm2.Range> ranges, Path to) throws IOException {
+    try (FileChannel out = FileChannel.open(to, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+      long at = 0;
+      for (Lvm2.Range r : ranges) {
+        for (long done = 0; done < r.length(); ) {
+          buf.clear().limit((int) Math.min(buf.capacity(), r.length() - done));
+          int n = disk.read(buf, r.offset() + done);
+          if (n <= 0) {
+            throw new IOException("the image ends inside logical volume extents at byte " + (r.offset() + done));
+          }
+          buf.flip();
+          if (!allZero(buf)) {
+            out.write(buf, at);
+          }
+          done += n;
+          at += n;
+        }
+      }
+      out.truncate(at);
+      if (out.size() < at) {
+        out.write(ByteBuffer.wrap(new byte[1]), at - 1); // a trailing hole keeps the size
+      }
+    }
+  }
+
+  private static boolean allZero(ByteBuffer b) {
+    for (int i = b.position(); i < b.limit(); i++) {
+      if (b.get(i) != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** LVM's CRC-32 ({@code calc_crc}): the reflected 0xEDB88320 polynomial, seeded, with no final inversion. */

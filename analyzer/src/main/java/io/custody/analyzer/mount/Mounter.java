@@ -32,17 +32,19 @@ public final class Mounter {
    *
    * @param notMounted the file systems and volume groups found that could not be mounted read-only
    *     (each also in {@code notes}, with why); swap or an unknown partition is a note only
+   * @param workFiles working copies made for the mounts (LVM volumes of several segments, joined), removed on unmount
    */
   public record Mounts(@JsonProperty("mounted") List<Mounted> mounted, @JsonProperty("loops") List<String> loops,
       @JsonProperty("volume_groups") List<String> volumeGroups, @JsonProperty("notes") List<String> notes,
-      @JsonProperty("not_mounted") List<String> notMounted) {
+      @JsonProperty("not_mounted") List<String> notMounted, @JsonProperty("work_files") List<String> workFiles) {
 
     public Mounts {
       notMounted = notMounted == null ? List.of() : notMounted;
+      workFiles = workFiles == null ? List.of() : workFiles;
     }
 
     public Mounts(List<Mounted> mounted, List<String> loops, List<String> volumeGroups, List<String> notes) {
-      this(mounted, loops, volumeGroups, notes, List.of());
+      this(mounted, loops, volumeGroups, notes, List.of(), List.of());
     }
   }
 
@@ -54,6 +56,7 @@ public final class Mounter {
     List<String> groups = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     List<String> refused = new ArrayList<>();
+    List<String> work = new ArrayList<>();
     try {
       Files.createDirectories(root);
       List<Partition> parts;
@@ -65,8 +68,10 @@ public final class Mounter {
           FileSystem fs = FileSystem.detect(ch, p.offset(), p.length());
           String label = p.scheme().equals("none") ? "whole disk" : p.scheme() + " partition " + p.slot() + " (" + p.type() + ")";
           if (fs == FileSystem.LVM) {
-            String loop = loop(disk, p, loops);
-            lvm(loop, root, label, mounted, groups, notes, refused);
+            if (!direct(ch, disk, p, root, label, mounted, loops, notes, refused, work)) {
+              String loop = loop(disk, p, loops);
+              lvm(loop, root, label, mounted, groups, notes, refused);
+            }
           } else if (fs.mountType() == null) {
             notes.add(label + ": no mountable filesystem (" + fs.name().toLowerCase(java.util.Locale.ROOT) + ")");
           } else {
@@ -75,10 +80,10 @@ public final class Mounter {
           }
         }
       }
-      return new Mounts(mounted, loops, groups, notes, refused);
+      return new Mounts(mounted, loops, groups, notes, refused, work);
     } catch (IOException | RuntimeException e) {
       // Undo what was done before failing: nothing stays mounted half-way.
-      unmountAll(new Mounts(mounted, loops, groups, notes));
+      unmountAll(new Mounts(mounted, loops, groups, notes, refused, work));
       if (e instanceof CustodyException ce) {
         throw ce;
       }
@@ -99,7 +104,7 @@ public final class Mounter {
     try {
       String loop = loop(image, new Partition("none", 0, offset, length, "", null), loops);
       mount(loop, fs, dir, label, mounted, notes, refused);
-      return new Mounts(mounted, loops, List.of(), notes, refused);
+      return new Mounts(mounted, loops, List.of(), notes, refused, List.of());
     } catch (IOException | RuntimeException e) {
       unmountAll(new Mounts(mounted, loops, List.of(), notes));
       if (e instanceof CustodyException ce) {
@@ -137,7 +142,94 @@ public final class Mounter {
         problems.add("detach " + m.loops().get(i) + ": " + r.err().trim());
       }
     }
+    for (String f : m.workFiles()) {
+      try {
+        Path p = Path.of(f);
+        Files.deleteIfExists(p);
+        if (p.getParent() != null && p.getParent().getFileName().toString().equals(WORK)) {
+          try (var left = Files.list(p.getParent())) {
+            if (left.findAny().isEmpty()) {
+              Files.delete(p.getParent());
+            }
+          }
+        }
+      } catch (IOException e) {
+        problems.add("remove working copy " + f + ": " + e.getMessage());
+      }
+    }
     return problems;
+  }
+
+  /** The folder under the mount root holding working copies (joined LVM volumes). */
+  static final String WORK = ".work";
+
+  /**
+   * LVM without device-mapper: every logical volume read from its extents, through a read-only loop
+   * device at its offset (or over a joined copy when it has several segments). Returns false, doing
+   * nothing, when some volume is not linear and device-mapper exists to activate the group instead.
+   */
+  private static boolean direct(FileChannel ch, Path disk, Partition p, Path root, String label, List<Mounted> mounted, List<String> loops,
+      List<String> notes, List<String> refused, List<String> work) throws IOException {
+    java.util.Optional<Lvm2.VolumeGroup> found;
+    try {
+      found = Lvm2.read(ch::read, p.offset(), p.length(), label);
+    } catch (io.custody.evidence.InvalidInputException e) {
+      notes.add(label + ": LVM physical volume whose metadata cannot be read: " + e.getMessage());
+      refused.add(label + " LVM");
+      return true;
+    }
+    if (found.isEmpty()) {
+      notes.add(label + ": LVM physical volume without a volume group");
+      return true;
+    }
+    Lvm2.VolumeGroup vg = found.get();
+    boolean allLinear = vg.volumes().stream().allMatch(Lvm2.LogicalVolume::readable);
+    if (!allLinear && deviceMapper()) {
+      return false;
+    }
+    vg.notes().forEach(n -> notes.add(label + ": " + n));
+    if (vg.volumes().isEmpty()) {
+      notes.add(label + ": volume group " + vg.name() + " has no logical volumes");
+    }
+    for (Lvm2.LogicalVolume lv : vg.volumes()) {
+      String lvLabel = label + " LVM " + lv.label();
+      if (!lv.readable()) {
+        notes.add(lvLabel + ": not read without device-mapper, which this kernel lacks: " + lv.unreadable());
+        refused.add(lvLabel);
+        continue;
+      }
+      Path source = disk;
+      Partition at;
+      if (lv.ranges().size() == 1) {
+        at = new Partition("lvm", 0, lv.ranges().get(0).offset(), lv.ranges().get(0).length(), "", lv.label());
+      } else {
+        Path dir = Files.createDirectories(root.resolve(WORK));
+        source = dir.resolve(Lvm2.pathLabel(lv) + ".raw");
+        work.add(source.toString());
+        Lvm2.join(ch::read, lv.ranges(), source);
+        at = new Partition("lvm", 0, 0, lv.size(), "", lv.label());
+      }
+      FileSystem fs;
+      try (FileChannel lvch = FileChannel.open(source, StandardOpenOption.READ)) {
+        fs = FileSystem.detect(lvch, at.offset(), at.length());
+      }
+      if (fs.mountType() == null) {
+        notes.add(lvLabel + ": no mountable filesystem (" + fs.name().toLowerCase(java.util.Locale.ROOT) + ")");
+        continue;
+      }
+      String loop = loop(source, at, loops);
+      mount(loop, fs, root.resolve(Lvm2.pathLabel(lv)), lvLabel + " (read from its extents)", mounted, notes, refused);
+    }
+    return true;
+  }
+
+  /** True when this kernel has device-mapper ({@code /dev/mapper/control} may exist without it: /proc/misc says). */
+  public static boolean deviceMapper() {
+    try {
+      return Files.readString(Path.of("/proc/misc")).contains("device-mapper");
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static String loop(Path disk, Partition p, List<String> loops) {
@@ -191,12 +283,16 @@ public final class Mounter {
         continue;
       }
       ProcessRunner.Result act = run(List.of("lvm", "vgchange", "-ay", "--config", lvmConfig(pv, vg), vg));
-      groups.add(vg); // deactivated on unmount even when activation half-failed
       if (act.exit() != 0) {
         notes.add(label + ": volume group " + vg + " could not be activated read-only: " + oneLine(act.err()));
         refused.add(label + " LVM " + vg);
+        // undo a half activation now; only a group that may still hold active volumes is left for unmount
+        if (run(List.of("lvm", "vgchange", "-an", "--config", lvmConfig(pv, vg), vg)).exit() != 0) {
+          groups.add(vg);
+        }
         continue;
       }
+      groups.add(vg);
       String lvs = check(List.of("lvm", "lvs", "--noheadings", "-o", "lv_path,lv_size", "--units", "b", "--nosuffix",
           "--config", lvmConfig(pv, vg), vg)).trim();
       if (lvs.isEmpty()) {

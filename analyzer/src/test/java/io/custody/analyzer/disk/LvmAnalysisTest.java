@@ -8,13 +8,9 @@ import io.custody.analyzer.testing.Cases;
 import io.custody.evidence.segment.Compression;
 import io.custody.evidence.workspace.Case;
 import io.custody.evidence.workspace.Item;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,35 +26,7 @@ class LvmAnalysisTest {
   @Test
   void logicalVolumes_readFromTheirExtents_analysedLikePartitions() throws Exception {
     assumeTrue("root".equals(System.getProperty("user.name")), "needs root (loop devices for the LVM tools): skipped");
-    long p2Start = 18L << 20;
-    long pvSize = 48L << 20;
-    Path pv = tmp.resolve("pv.img");
-    try (RandomAccessFile f = new RandomAccessFile(pv.toFile(), "rw")) {
-      f.setLength(pvSize);
-    }
-    Map<Path, String> dev = new HashMap<>();
-    LvmImages.Made made = LvmImages.make(List.of(pv), "vgcustodyan", List.of(
-        List.of("lvcreate", "-an", "-Zn", "-L", "8m", "-n", "root", "vgcustodyan"),
-        List.of("lvcreate", "-an", "-Zn", "-L", "12m", "-n", "data", "vgcustodyan"),
-        List.of("lvextend", "-L", "+4m", "vgcustodyan/root")), dev);
-    List<long[]> rootRanges = made.ranges("root", dev.get(pv));
-    assertThat(rootRanges).as("the tools made root of two segments").hasSize(2);
-    LvmImages.writeAcross(pv, rootRanges, LvmImages.ext4(tmp, 12 << 20, Map.of(
-        "root/.ssh/authorized_keys", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGNm attacker@evil\n", "etc/hostname", "web-1\n")));
-    LvmImages.writeAcross(pv, made.ranges("data", dev.get(pv)), LvmImages.ext4(tmp, 12 << 20, Map.of("srv/app/config.yml", "db: x\n")));
-
-    Path disk = tmp.resolve("disk.img");
-    try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
-      f.setLength(p2Start + pvSize);
-    }
-    Cases.run(tmp, "sh", "-c", "printf 'label: dos\\nstart=2048, size=32768, type=83\\nstart=36864, type=8e\\n' | sfdisk -q " + disk);
-    try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
-      f.seek(2048 * 512L);
-      f.write(LvmImages.ext4(tmp, 16 << 20, Map.of("grub/grub.cfg", "linux /vmlinuz\n")));
-      f.seek(p2Start);
-      f.write(Files.readAllBytes(pv));
-    }
-
+    Path disk = LvmImages.plantedDisk(tmp, "vgcustodyan");
     Case kase = Cases.open(tmp.resolve("home"), "LVM-1");
     Item item = Cases.addDisk(kase, disk, "vol-0lvm0000000000001", Compression.ZSTD, 64 << 20);
     DiskAnalysis.Result r = new DiskAnalysis(Clock.systemUTC()).workDir(tmp.resolve("work")).run(kase, item.id());

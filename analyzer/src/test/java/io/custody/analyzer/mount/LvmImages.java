@@ -126,6 +126,93 @@ public final class LvmImages {
     assertThat(at).as("the file system fits the logical volume").isEqualTo(bytes.length);
   }
 
+  /**
+   * An MBR disk: partition 1 an ext4 with /grub/grub.cfg; partition 2 an LVM PV (made by the tools)
+   * of volume group {@code vg} with {@code root} (two segments: ext4 with root's authorized_keys and
+   * /etc/hostname) and {@code data} (linear: ext4 with /srv/app/config.yml).
+   */
+  public static Path plantedDisk(Path tmp, String vg) throws Exception {
+    long p2Start = 18L << 20;
+    long pvSize = 48L << 20;
+    Path pv = tmp.resolve(vg + "-pv.img");
+    try (RandomAccessFile f = new RandomAccessFile(pv.toFile(), "rw")) {
+      f.setLength(pvSize);
+    }
+    Map<Path, String> dev = new java.util.HashMap<>();
+    Made made = make(List.of(pv), vg, List.of(
+        List.of("lvcreate", "-an", "-Zn", "-L", "8m", "-n", "root", vg),
+        List.of("lvcreate", "-an", "-Zn", "-L", "12m", "-n", "data", vg),
+        List.of("lvextend", "-L", "+4m", vg + "/root")), dev);
+    List<long[]> rootRanges = made.ranges("root", dev.get(pv));
+    assertThat(rootRanges).as("the tools made root of two segments").hasSize(2);
+    writeAcross(pv, rootRanges, ext4(tmp, 12 << 20, Map.of(
+        "root/.ssh/authorized_keys", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGNm attacker@evil\n", "etc/hostname", "web-1\n")));
+    writeAcross(pv, made.ranges("data", dev.get(pv)), ext4(tmp, 12 << 20, Map.of("srv/app/config.yml", "db: x\n")));
+    Path disk = tmp.resolve(vg + "-disk.img");
+    try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
+      f.setLength(p2Start + pvSize);
+    }
+    run("sh", "-c", "printf 'label: dos\\nstart=2048, size=32768, type=83\\nstart=36864, type=8e\\n' | sfdisk -q " + disk);
+    try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
+      f.seek(2048 * 512L);
+      f.write(ext4(tmp, 16 << 20, Map.of("grub/grub.cfg", "linux /vmlinuz\n")));
+      f.seek(p2Start);
+      f.write(Files.readAllBytes(pv));
+    }
+    Files.delete(pv);
+    return disk;
+  }
+
+  /**
+   * A disk that is one LVM PV of volume group {@code vg} holding a thin pool and a thin volume: the
+   * tools cannot create thin pools without device-mapper, so the metadata is written by {@code
+   * vgcfgrestore --force} from the group's own backup with the thin volumes added (the layout lvcreate
+   * writes: a visible thin-pool over hidden _tmeta and _tdata, a visible thin volume in the pool).
+   */
+  public static Path thinDisk(Path tmp, String vg) throws Exception {
+    Path disk = tmp.resolve(vg + "-thin.img");
+    try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
+      f.setLength(64L << 20);
+    }
+    String loop = run("losetup", "--find", "--show", disk.toString()).strip();
+    try {
+      String cf = config(List.of(loop));
+      run("lvm", "pvcreate", "-q", "--config", cf, loop);
+      run("lvm", "vgcreate", "-q", "-s", "4m", "--config", cf, vg, loop);
+      Path backup = tmp.resolve(vg + ".vg");
+      run("lvm", "vgcfgbackup", "-q", "--config", cf, "-f", backup.toString(), vg);
+      String text = Files.readString(backup);
+      StringBuilder lvs = new StringBuilder("\nlogical_volumes {\n");
+      lvs.append(lv("pool", true, "type = \"thin-pool\"\nmetadata = \"pool_tmeta\"\npool = \"pool_tdata\"\ntransaction_id = 1\n"
+          + "chunk_size = 128\ndiscards = \"passdown\"\nzero_new_blocks = 1\n", 4, 1));
+      lvs.append(lv("thinvol", true, "type = \"thin\"\nthin_pool = \"pool\"\ntransaction_id = 0\ndevice_id = 1\n", 4, 2));
+      lvs.append(lv("pool_tmeta", false, "type = \"striped\"\nstripe_count = 1\nstripes = [\n\"pv0\", 0\n]\n", 1, 3));
+      lvs.append(lv("pool_tdata", false, "type = \"striped\"\nstripe_count = 1\nstripes = [\n\"pv0\", 1\n]\n", 4, 4));
+      lvs.append("}\n");
+      int pvs = text.indexOf("physical_volumes");
+      int depth = 0;
+      int k = text.indexOf('{', pvs);
+      for (; ; k++) {
+        depth += text.charAt(k) == '{' ? 1 : text.charAt(k) == '}' ? -1 : 0;
+        if (depth == 0) {
+          break;
+        }
+      }
+      Files.writeString(backup, text.substring(0, k + 1) + lvs + text.substring(k + 1));
+      run("lvm", "vgcfgrestore", "-q", "--force", "--config", cf, "-f", backup.toString(), vg);
+      String listed = run("lvm", "lvs", "-a", "--noheadings", "-o", "lv_name,segtype", "--config", cf, vg);
+      assertThat(listed).contains("thin-pool", "thin");
+    } finally {
+      new ProcessBuilder("losetup", "-d", loop).start().waitFor();
+    }
+    return disk;
+  }
+
+  private static String lv(String name, boolean visible, String segment, int extents, int n) {
+    return name + " {\nid = \"aaaaaa-bbbb-cccc-dddd-eeee-ffff-00000" + n + "\"\nstatus = [\"READ\", \"WRITE\"" + (visible ? ", \"VISIBLE\"" : "")
+        + "]\nflags = []\nsegment_count = 1\nsegment1 {\nstart_extent = 0\nextent_count = " + extents + "\n" + segment + "}\n}\n";
+  }
+
   public static String run(String... cmd) throws Exception {
     Path err = Files.createTempFile("lvm-err", ".txt");
     try {

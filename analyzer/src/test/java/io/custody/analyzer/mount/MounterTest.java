@@ -41,4 +41,48 @@ class MounterTest {
     }
     assertThat(Sha256.digest(Files.readAllBytes(image))).as("the image is never written").isEqualTo(before);
   }
+
+  /**
+   * LVM written by the LVM tools, mounted without device-mapper: each logical volume through a
+   * read-only loop device over its extents (the two-segment one over a joined copy, removed on
+   * unmount); the image is unchanged.
+   */
+  @Test
+  void lvm_logicalVolumesMountedFromTheirExtents_withoutDeviceMapper() throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")), "needs root (loop devices and mount): skipped");
+    Path disk = LvmImages.plantedDisk(tmp, "vgcustodymt");
+    Sha256 before = Sha256.digest(Files.readAllBytes(disk));
+    Mounter.Mounts m = Mounter.mountAll(disk, Files.size(disk), tmp.resolve("mnt"));
+    try {
+      assertThat(m.notMounted()).as(m.notes().toString()).isEmpty();
+      assertThat(m.mounted()).extracting(Mounter.Mounted::partition).containsExactlyInAnyOrder("mbr partition 1 (0x83)",
+          "mbr partition 2 (0x8e) LVM vgcustodymt/root (read from its extents)", "mbr partition 2 (0x8e) LVM vgcustodymt/data (read from its extents)");
+      assertThat(m.mounted()).allSatisfy(x -> assertThat(x.options()).startsWith("ro"));
+      assertThat(Files.readString(tmp.resolve("mnt/lvm-vgcustodymt-root/etc/hostname"))).isEqualTo("web-1\n");
+      assertThat(Files.readString(tmp.resolve("mnt/lvm-vgcustodymt-data/srv/app/config.yml"))).isEqualTo("db: x\n");
+      assertThat(m.workFiles()).singleElement().satisfies(f -> assertThat(f).endsWith("lvm-vgcustodymt-root.raw"));
+      assertThat(m.volumeGroups()).as("nothing activated").isEmpty();
+    } finally {
+      assertThat(Mounter.unmountAll(m)).isEmpty();
+    }
+    assertThat(tmp.resolve("mnt/" + Mounter.WORK)).doesNotExist();
+    assertThat(Sha256.digest(Files.readAllBytes(disk))).as("the image is never written").isEqualTo(before);
+  }
+
+  /** A thin volume group (tool-written metadata) without device-mapper: reported, nothing activated, and unmounting it is clean. */
+  @Test
+  void lvmThin_withoutDeviceMapper_reportedNotMounted_unmountClean() throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")), "needs root (loop devices and mount): skipped");
+    assumeTrue(!Mounter.deviceMapper(), "device-mapper present: the thin group would be activated instead");
+    Path disk = LvmImages.thinDisk(tmp, "vgcustodythin");
+    Mounter.Mounts m = Mounter.mountAll(disk, Files.size(disk), tmp.resolve("mnt"));
+    try {
+      assertThat(m.mounted()).isEmpty();
+      assertThat(m.notMounted()).containsExactlyInAnyOrder("whole disk LVM vgcustodythin/pool", "whole disk LVM vgcustodythin/thinvol");
+      assertThat(m.notes()).anySatisfy(n -> assertThat(n).contains("thinvol", "a thin segment needs device-mapper"));
+      assertThat(m.volumeGroups()).isEmpty();
+    } finally {
+      assertThat(Mounter.unmountAll(m)).as("nothing was activated, so nothing fails to deactivate").isEmpty();
+    }
+  }
 }
