@@ -22,6 +22,11 @@ import java.util.regex.Pattern;
  * with {@code TZ=UTC}: one row per (time, inode, name) with its {@code macb} letters, sorted as
  * mactime sorts (by the text "time,inode,name"), each row carrying the mode, owner and size of the
  * last bodyfile line of that name, as mactime does. Bytes of names pass through unchanged.
+ *
+ * <p>One difference, on purpose: a time of 0 (the file system recorded none: ext2/3 have no birth
+ * time, a cleared inode has none at all) is written as {@code 0}, where mactime writes the malformed
+ * date {@code Xxx Xxx 00 0000 00:00:00} that spreadsheets and timeline tools cannot read. Every other
+ * byte is mactime's.
  */
 public final class Mactime {
 
@@ -203,7 +208,7 @@ public final class Mactime {
   private static String date(String padded) {
     long t = Long.parseLong(padded);
     if (t == 0) {
-      return "Xxx Xxx 00 0000 00:00:00";
+      return "0"; // no time recorded (ext2/3 have no birth time; a cleared inode): mactime's "Xxx Xxx 00 0000 00:00:00" is not a date
     }
     ZonedDateTime d = Instant.ofEpochSecond(t).atZone(ZoneOffset.UTC);
     return String.format("%s %s %02d %d %02d:%02d:%02d", DAYS[d.getDayOfWeek().getValue() % 7], MONTHS[d.getMonthValue() - 1],

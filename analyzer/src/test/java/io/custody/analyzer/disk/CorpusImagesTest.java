@@ -80,7 +80,7 @@ class CorpusImagesTest {
         Files.copy(b, o);
       }
     }
-    String mactime = Cases.run(tmp, List.of("TZ=UTC"), "mactime", "-b", all.toString(), "-d");
+    String mactime = Cases.mactime(tmp, all);
     Item timeline = r.outputs().stream().filter(i -> i.name().equals("timeline.csv")).findFirst().orElseThrow();
     assertThat(Files.readString(Cases.file(kase, timeline), StandardCharsets.ISO_8859_1)).isEqualTo(mactime);
     assertThat(r.report().timelineRows()).isEqualTo(Cases.lines(mactime).size() - 1);

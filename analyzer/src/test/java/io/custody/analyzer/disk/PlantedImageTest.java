@@ -208,7 +208,7 @@ class PlantedImageTest {
     assertThat(Files.readString(Cases.file(kase, body), java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo(fls);
     assertThat(fls).contains("/tmp/notes.txt (deleted)");
     Path flsBody = Files.writeString(tmp.resolve("fls.body"), fls, java.nio.charset.StandardCharsets.ISO_8859_1);
-    String mactime = Cases.run(tmp, List.of("TZ=UTC"), "mactime", "-b", flsBody.toString(), "-d");
+    String mactime = Cases.mactime(tmp, flsBody);
     assertThat(Files.readString(Cases.file(kase, timeline), java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo(mactime);
   }
 

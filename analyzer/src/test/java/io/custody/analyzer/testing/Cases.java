@@ -65,6 +65,14 @@ public final class Cases {
     return image;
   }
 
+  /**
+   * What TSK's {@code mactime -b BODY -d} prints with TZ=UTC, with its one documented difference from
+   * Custody's timeline applied: a zero time is {@code 0}, not mactime's malformed {@code Xxx Xxx 00 0000 00:00:00}.
+   */
+  public static String mactime(Path dir, Path body) throws Exception {
+    return run(dir, List.of("TZ=UTC"), "mactime", "-b", body.toString(), "-d").replace("Xxx Xxx 00 0000 00:00:00,", "0,");
+  }
+
   public static String run(Path dir, String... cmd) throws Exception {
     return run(dir, List.of(), cmd);
   }
