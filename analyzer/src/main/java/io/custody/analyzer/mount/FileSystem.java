@@ -50,6 +50,11 @@ public enum FileSystem {
   }
 
   public static FileSystem detect(FileChannel disk, long offset, long length) throws IOException {
+    return detect(disk::read, offset, length);
+  }
+
+  /** What the bytes at {@code offset} ({@code length} of them) hold, from its magic numbers. */
+  public static FileSystem detect(PartitionTable.Source disk, long offset, long length) throws IOException {
     if (length >= 1024 + 58 && (read(disk, offset + 1024 + 56, 2).getShort(0) & 0xffff) == 0xef53) {
       return EXT;
     }
@@ -77,7 +82,7 @@ public enum FileSystem {
     return UNKNOWN;
   }
 
-  private static boolean magic(FileChannel disk, long base, long at, String text, long length) throws IOException {
+  private static boolean magic(PartitionTable.Source disk, long base, long at, String text, long length) throws IOException {
     byte[] want = text.getBytes(StandardCharsets.US_ASCII);
     if (at + want.length > length) {
       return false;
@@ -91,7 +96,7 @@ public enum FileSystem {
     return true;
   }
 
-  private static ByteBuffer read(FileChannel disk, long offset, int n) throws IOException {
+  private static ByteBuffer read(PartitionTable.Source disk, long offset, int n) throws IOException {
     ByteBuffer b = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
     while (b.hasRemaining()) {
       if (disk.read(b, offset + b.position()) < 0) {

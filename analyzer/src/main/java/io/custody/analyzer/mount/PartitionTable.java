@@ -94,6 +94,11 @@ public final class PartitionTable {
     }
     if (signed && looksLikeMbr(mbr)) {
       scheme = "mbr";
+      if (fourKn(mbr)) {
+        sector = 4096;
+        notes.add("MBR with 4096-byte logical sectors (a disk from a 4Kn device): read in 512-byte sectors its partitions "
+            + "hold no file system or lie outside the disk, in 4096-byte sectors they do");
+      }
       return mbr(mbr);
     }
     return List.of(new Partition("none", 0, 0, size, "", ""));
@@ -119,6 +124,42 @@ public final class PartitionTable {
       }
     }
     return false;
+  }
+
+  /**
+   * An MBR says nothing of its sector size. It is taken as 4096 bytes when the disk is a multiple of
+   * 4096 and, with 4096-byte sectors, every primary entry fits the disk and one holds a file system,
+   * while with 512-byte sectors an entry lies outside the disk or none holds a file system.
+   */
+  private boolean fourKn(ByteBuffer mbr) throws IOException {
+    if (size % 4096 != 0) {
+      return false;
+    }
+    boolean fits512 = true;
+    boolean fits4096 = true;
+    int known512 = 0;
+    int known4096 = 0;
+    for (int i = 0; i < 4; i++) {
+      int e = 446 + i * 16;
+      int type = mbr.get(e + 4) & 0xff;
+      long start = Integer.toUnsignedLong(mbr.getInt(e + 8));
+      long count = Integer.toUnsignedLong(mbr.getInt(e + 12));
+      if (type == 0 || count == 0) {
+        continue;
+      }
+      fits512 &= start + count <= size / 512;
+      fits4096 &= start + count <= size / 4096;
+      if (type == 0x05 || type == 0x0f || type == 0x85) {
+        continue;
+      }
+      if (start + count <= size / 512 && FileSystem.detect(disk, start * 512, count * 512) != FileSystem.UNKNOWN) {
+        known512++;
+      }
+      if (start + count <= size / 4096 && FileSystem.detect(disk, start * 4096, count * 4096) != FileSystem.UNKNOWN) {
+        known4096++;
+      }
+    }
+    return fits4096 && known4096 > 0 && (!fits512 || known512 == 0);
   }
 
   /** A boot sector of a filesystem also ends in 55aa; an MBR has valid status bytes and at least one entry. */

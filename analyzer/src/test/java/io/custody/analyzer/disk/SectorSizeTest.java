@@ -83,6 +83,49 @@ class SectorSizeTest {
     }
   }
 
+  /** An MBR written by sfdisk on a 4096-byte-sector loop device: its LBAs count 4096-byte sectors. */
+  @Test
+  void mbrWith4096ByteSectors_recognised_analysedAndMounted() throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")), "needs root (losetup -b 4096): skipped");
+    Path image = tmp.resolve("mbr4k.img");
+    Cases.run(tmp, "truncate", "-s", "48M", image.toString());
+    String dev = Cases.run(tmp, "losetup", "-b", "4096", "--find", "--show", image.toString()).strip();
+    try {
+      Cases.run(tmp, "blockdev", "--setrw", dev);
+      Cases.run(tmp, "sh", "-c", "for i in 1 2 3 4 5; do printf 'label: dos\\nstart=256, size=8192, type=83\\n' "
+          + "| sfdisk -q --no-reread --no-tell-kernel \"$1\" && exit 0; sleep 1; done; exit 1", "sh", dev);
+    } finally {
+      Cases.run(tmp, "losetup", "-d", dev);
+    }
+    Path root = Files.createDirectories(tmp.resolve("root/etc"));
+    Files.writeString(root.resolve("hostname"), "db-4kn\n");
+    Path fs = tmp.resolve("fs.ext4");
+    Cases.run(tmp, "truncate", "-s", "32M", fs.toString());
+    Cases.run(tmp, "mkfs.ext4", "-q", "-b", "4096", "-d", root.getParent().toString(), fs.toString());
+    Cases.run(tmp, "dd", "if=" + fs, "of=" + image, "bs=4096", "seek=256", "conv=notrunc", "status=none");
+    try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
+      PartitionTable.Layout l = PartitionTable.layout(ch::read, Files.size(image), "mbr4k.img");
+      assertThat(l.scheme()).isEqualTo("mbr");
+      assertThat(l.sectorSize()).isEqualTo(4096);
+      assertThat(l.partitions()).singleElement().satisfies(p -> assertThat(p.offset()).isEqualTo(256L * 4096));
+    }
+    Case kase = Cases.open(tmp.resolve("home"), "MBR4K-1");
+    Item disk = Cases.addDisk(kase, image, "vol-0mbr4k0000000001", Compression.ZSTD, 16 << 20);
+    DiskAnalysis.Result r = new DiskAnalysis(Clock.systemUTC()).workDir(tmp.resolve("work")).run(kase, disk.id());
+    assertThat(r.report().filesystems()).singleElement().satisfies(f -> assertThat(f.type()).isEqualTo("ext4"));
+    assertThat(r.report().notes()).anySatisfy(n -> assertThat(n).contains("MBR with 4096-byte logical sectors"));
+    Mounter.Mounts m = Mounter.mountAll(image, Files.size(image), tmp.resolve("mnt"));
+    try {
+      assertThat(Files.readString(tmp.resolve("mnt/p1/etc/hostname"))).isEqualTo("db-4kn\n");
+    } finally {
+      assertThat(Mounter.unmountAll(m)).isEmpty();
+    }
+    // the same MBR on a 512-byte disk stays 512: plaso's MBR disk is read as before
+    try (FileChannel ch = FileChannel.open(Corpus.path("disk/plaso/tsk_volume_system.raw"), StandardOpenOption.READ)) {
+      assertThat(PartitionTable.layout(ch::read, ch.size(), "tsk_volume_system.raw").sectorSize()).isEqualTo(512);
+    }
+  }
+
   @Test
   void truncatedGpt_analysisNamesThePartitionOutOfRange_asMountDoes() throws Exception {
     Path image = tmp.resolve("cut.img");
