@@ -224,8 +224,13 @@ public final class Lvm2 {
         String id = String.valueOf(pv.getOrDefault("id", "")).replace("-", "");
         if (id.equals(pvUuid)) {
           thisPv = e.getKey();
-          peStart = number(pv, "pe_start", name) * SECTOR;
+          long peStartSectors = number(pv, "pe_start", name);
           peCount = number(pv, "pe_count", name);
+          if (peStartSectors < 0 || peStartSectors > pvLength / SECTOR || peCount < 0 || peCount > (pvLength - peStartSectors * SECTOR) / extent) {
+            throw new InvalidInputException("Failed to read volume group " + Printable.of(vgName) + " of " + name + ": its physical volume's "
+                + "extents (pe_start " + peStartSectors + ", pe_count " + peCount + ") do not fit the volume of " + pvLength + " bytes");
+          }
+          peStart = peStartSectors * SECTOR;
         }
       }
     }
@@ -274,12 +279,12 @@ public final class Lvm2 {
     for (Map<String, Object> s : segments) {
       long startExtent = number(s, "start_extent", name);
       long count = number(s, "extent_count", name);
-      size += count * extent;
       String type = String.valueOf(s.getOrDefault("type", "?"));
-      if (startExtent != next || count <= 0) {
+      if (startExtent != next || count <= 0 || count > Long.MAX_VALUE / 2 / extent - size / extent) {
         return new LogicalVolume(vg, lvName, size, List.of(), "its segments do not follow one another (extent " + startExtent + " after " + next + ")");
       }
       next = startExtent + count;
+      size += count * extent;
       if (!type.equals("striped")) {
         return new LogicalVolume(vg, lvName, size, List.of(), "a " + Printable.of(type) + " segment needs device-mapper to be read");
       }
@@ -293,7 +298,7 @@ public final class Lvm2 {
             + ", which is another disk");
       }
       long pvExtent = list.get(1) instanceof Long x ? x : -1;
-      if (pvExtent < 0 || pvExtent + count > peCount) {
+      if (pvExtent < 0 || pvExtent > peCount || count > peCount - pvExtent) {
         return new LogicalVolume(vg, lvName, size, List.of(), "its extents " + pvExtent + "+" + count + " lie outside the " + peCount
             + " extents of the physical volume");
       }

@@ -38,8 +38,9 @@ public final class Containers {
     VHDX("a VHDX disk", "vhd", null),
     QCOW("a QCOW image", "qemu", null),
     AFF("an AFF image", "afflib", null),
-    AFF4("an AFF4 image", null, "no AFF4 reader could be installed here (pyaff4 from PyPI pins PyYAML 5.4, which no longer builds "
-        + "with Python 3.11, and Debian 12 packages none): export it to raw or E01 with the tool that made it "
+    AFF4("an AFF4 image", null, "no AFF4 reader could be installed here: pyaff4 0.34 (PyPI) pins PyYAML 5.4 and rdflib 4.2.2, which "
+        + "no longer build with Python 3.11, and without its pins it needs aff4-snappy (fails to build) and CryptoPlus (imports a "
+        + "pycryptodome module removed long ago); Debian 12 packages no AFF4 tool. Export it to raw or E01 with the tool that made it "
         + "(aff4imager --export, Evimetry)"),
     SPLIT_RAW("a split raw image", "raw", null);
 
