@@ -40,6 +40,10 @@ public final class DiskAnalysis {
   private Instant until;
   private Path workDir;
   private ProgressListener progress = ProgressListener.NONE;
+  private List<io.custody.evidence.ids.Cidr> known = List.of();
+  private HostLogins.Context context = HostLogins.Context.NONE;
+  private final List<HostEvent> events = new ArrayList<>();
+  private final List<SshKeys.Key> keys = new ArrayList<>();
 
   public DiskAnalysis(Clock clock) {
     this.clock = clock;
@@ -61,6 +65,12 @@ public final class DiskAnalysis {
     return this;
   }
 
+  /** The analyst's known networks: a login from outside them is a finding. */
+  public DiskAnalysis knownNetworks(List<io.custody.evidence.ids.Cidr> cidrs) {
+    this.known = List.copyOf(cidrs);
+    return this;
+  }
+
   public DiskAnalysis progress(ProgressListener p) {
     this.progress = p;
     return this;
@@ -76,6 +86,7 @@ public final class DiskAnalysis {
    */
   public Result run(Case kase, String itemRef) {
     Item item = kase.item(itemRef, ItemType.DISK);
+    context = new HostLogins.Context(CaseAddresses.of(kase), known);
     String what = "disk analysis of " + item.id() + " (" + item.sourceId() + ")";
     try (AnalysisRun run = AnalysisRun.begin(kase, what, List.of(new CustodyObject(item.id(), item.dir(), item.sourceId(), "disk", item.size(),
         item.hashes().sha256())), workDir)) {
@@ -99,6 +110,8 @@ public final class DiskAnalysis {
 
   private DiskReport analyse(Item item, RawImage image, AnalysisRun run, List<Path> outputs) {
     Tsk tsk = new Tsk(image.files());
+    events.clear();
+    keys.clear();
     List<String> notes = new ArrayList<>();
     List<Volumes.Candidate> candidates = Volumes.find(tsk, image, notes, run.work());
     long readable = candidates.stream().filter(c -> c.type() != null || c.xfs()).count();
@@ -154,7 +167,7 @@ public final class DiskAnalysis {
     if (!bodyfiles.isEmpty()) {
       Path timeline = run.work().resolve("timeline.csv");
       try {
-        rows = Mactime.write(bodyfiles, timeline);
+        rows = Mactime.write(bodyfiles, events, timeline);
       } catch (IOException e) {
         throw new HostException("Failed to write the timeline: " + e.getMessage(), e);
       }
@@ -166,7 +179,7 @@ public final class DiskAnalysis {
     String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS));
     DiskReport report = new DiskReport(DiskReport.KIND, ToolVersion.tool(), now, item.id(), item.sourceId(), item.hashes().sha256(), item.size(),
         since == null && until == null ? null : new DiskReport.Window(since == null ? null : since.toString(), until == null ? null : until.toString()),
-        fsReports, rows, findings, notes);
+        fsReports, rows, findings, List.copyOf(events), List.copyOf(keys), notes);
     Path json = run.work().resolve("disk-findings.json");
     try {
       Files.write(json, Json.write(report));
@@ -183,6 +196,9 @@ public final class DiskAnalysis {
     StartupChecks.run(view, homes);
     AccountChecks.run(view);
     FileChecks.run(view, homes, since == null ? null : since.getEpochSecond(), until == null ? null : until.getEpochSecond());
+    HostLogins.Result logins = HostLogins.run(view, context);
+    events.addAll(logins.events());
+    keys.addAll(logins.keys());
   }
 
   private static List<BodyfileEntry> parse(Path body, String prefix) {

@@ -14,11 +14,13 @@ import java.util.List;
  * @param item the analysed disk item, its source and recorded SHA-256 (verified before use)
  * @param timelineRows rows of timeline.csv
  * @param findings most severe first
+ * @param events what the host's login records and authentication logs say happened, in time order (UTC)
+ * @param authorizedKeys every key of every account's authorized_keys, fingerprinted, with the logins that used it
  * @param notes what the examiner should know: skipped file systems, degraded runs
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"kind", "tool", "generated_utc", "item", "source_id", "sha256", "size", "window", "filesystems", "timeline_rows", "findings",
-    "notes"})
+    "events", "authorized_keys", "notes"})
 public record DiskReport(
     @JsonProperty("kind") String kind,
     @JsonProperty("tool") String tool,
@@ -31,6 +33,8 @@ public record DiskReport(
     @JsonProperty("filesystems") List<FileSystemReport> filesystems,
     @JsonProperty("timeline_rows") long timelineRows,
     @JsonProperty("findings") List<DiskFinding> findings,
+    @JsonProperty("events") List<HostEvent> events,
+    @JsonProperty("authorized_keys") List<SshKeys.Key> authorizedKeys,
     @JsonProperty("notes") List<String> notes) {
 
   public static final String KIND = "custody.disk-analysis";

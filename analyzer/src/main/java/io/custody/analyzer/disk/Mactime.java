@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  * mactime sorts (by the text "time,inode,name"), each row carrying the mode, owner and size of the
  * last bodyfile line of that name, as mactime does. Bytes of names pass through unchanged.
  *
+ * <p>Custody adds a last column, Source ({@code bodyfile} on these rows), and rows for what the host's
+ * logs say happened ({@link #write(List, List, Path)}).
+ *
  * <p>One difference, on purpose: a time of 0 (the file system recorded none: ext2/3 have no birth
  * time, a cleared inode has none at all) is written as {@code 0}, where mactime writes the malformed
  * date {@code Xxx Xxx 00 0000 00:00:00} that spreadsheets and timeline tools cannot read. Every other
@@ -36,7 +39,12 @@ public final class Mactime {
   private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
   /** One timeline key and its activity letters (bit 0 m, 1 a, 2 c, 3 b). */
-  private record Row(String key, String time, String inode, String file, int[] letters) {}
+  private record Row(String key, String time, String inode, String file, int[] letters, String source) {
+
+    Row(String key, String time, String inode, String file, int[] letters) {
+      this(key, time, inode, file, letters, null);
+    }
+  }
 
   private Mactime() {}
 
@@ -46,6 +54,18 @@ public final class Mactime {
    * @return the number of rows
    */
   public static long write(List<Path> bodyfiles, Path out) throws IOException {
+    return write(bodyfiles, List.of(), out);
+  }
+
+  /**
+   * Writes the timeline of the bodyfiles and the host's events in one time order: each row ends with
+   * a Source column ({@code bodyfile} for the rows mactime would print; for an event, where it was
+   * read, e.g. {@code p1:/var/log/auth.log:123}); an event's row has Type {@code log}, Size 0, and
+   * its description as File Name; at the same second, file rows come first.
+   *
+   * @return the number of rows
+   */
+  public static long write(List<Path> bodyfiles, List<HostEvent> events, Path out) throws IOException {
     Map<String, Row> rows = new HashMap<>();
     Map<String, String> other = new HashMap<>();
     for (Path b : bodyfiles) {
@@ -57,15 +77,28 @@ public final class Mactime {
       }
     }
     List<Row> sorted = new ArrayList<>(rows.values());
+    int n = 0;
+    for (HostEvent e : events) {
+      if (e.epoch() <= 0) {
+        continue;
+      }
+      String t = pad(Long.toString(e.epoch()));
+      String key = t + ",~" + String.format("%09d", n++); // '~' after every inode character: files first at the same second
+      sorted.add(new Row(key, t, null, latin1(e.describe()), new int[] {0}, latin1(e.source())));
+    }
     sorted.sort((x, y) -> x.key.compareTo(y.key));
     try (Writer w = new BufferedWriter(Files.newBufferedWriter(out, StandardCharsets.ISO_8859_1), 1 << 16)) {
-      w.write("Date,Size,Type,Mode,UID,GID,Meta,File Name\n");
+      w.write("Date,Size,Type,Mode,UID,GID,Meta,File Name,Source\n");
       String lastTime = null;
       String lastDate = null;
       for (Row row : sorted) {
         if (!row.time.equals(lastTime)) {
           lastTime = row.time; // rows come sorted by time: consecutive rows share their date text
           lastDate = date(row.time);
+        }
+        if (row.source != null) {
+          w.write(lastDate + ",0,log,,,,,\"" + row.file.replace("\"", "\"\"") + "\",\"" + row.source.replace("\"", "\"\"") + "\"\n");
+          continue;
         }
         String[] o = other.get(row.file).split(":", -1);
         String ls = o.length > 0 ? o[0] : "";
@@ -74,7 +107,7 @@ public final class Mactime {
         String size = o.length > 3 ? o[3] : "";
         int l = row.letters[0];
         String macb = ((l & 1) != 0 ? "m" : ".") + ((l & 2) != 0 ? "a" : ".") + ((l & 4) != 0 ? "c" : ".") + ((l & 8) != 0 ? "b" : ".");
-        w.write(lastDate + "," + size + "," + macb + "," + ls + "," + uid + "," + gid + "," + row.inode + ",\"" + row.file.replace("\"", "\"\"") + "\"\n");
+        w.write(lastDate + "," + size + "," + macb + "," + ls + "," + uid + "," + gid + "," + row.inode + ",\"" + row.file.replace("\"", "\"\"") + "\",bodyfile\n");
       }
     }
     return sorted.size();
@@ -119,6 +152,20 @@ public final class Mactime {
       rows.computeIfAbsent(key, k -> new Row(k, t, ino, file, new int[1])).letters[0] |= 1 << i;
     }
     other.put(file, ls + ":" + slashSpaces(uid) + ":" + slashSpaces(gid) + ":" + size);
+  }
+
+  /** Text for the ISO-8859-1 file: characters beyond it escaped as \\uXXXX. */
+  private static String latin1(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c > 0xff) {
+        b.append(String.format("\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
   }
 
   private static boolean hasDigit(String s) {

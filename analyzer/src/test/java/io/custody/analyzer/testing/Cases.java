@@ -37,7 +37,6 @@ public final class Cases {
     return kase.dir().resolve(item.dir()).resolve(item.name());
   }
 
-  /** Runs a command; fails the test when it does not exit 0. Returns stdout. */
   /** What a test writes into a file system it makes. */
   @FunctionalInterface
   public interface Plant {
@@ -66,13 +65,25 @@ public final class Cases {
   }
 
   /**
-   * What TSK's {@code mactime -b BODY -d} prints with TZ=UTC, with its one documented difference from
-   * Custody's timeline applied: a zero time is {@code 0}, not mactime's malformed {@code Xxx Xxx 00 0000 00:00:00}.
+   * What TSK's {@code mactime -b BODY -d} prints with TZ=UTC, with Custody's documented differences
+   * applied: a zero time is {@code 0}, not mactime's malformed {@code Xxx Xxx 00 0000 00:00:00}, and
+   * each row ends with the Source column, {@code bodyfile}.
    */
   public static String mactime(Path dir, Path body) throws Exception {
-    return run(dir, List.of("TZ=UTC"), "mactime", "-b", body.toString(), "-d").replace("Xxx Xxx 00 0000 00:00:00,", "0,");
+    String m = run(dir, List.of("TZ=UTC"), "mactime", "-b", body.toString(), "-d").replace("Xxx Xxx 00 0000 00:00:00,", "0,");
+    StringBuilder out = new StringBuilder();
+    boolean header = true;
+    for (String line : m.split("\n", -1)) {
+      if (line.isEmpty()) {
+        continue;
+      }
+      out.append(line).append(header ? ",Source" : ",bodyfile").append('\n');
+      header = false;
+    }
+    return out.toString();
   }
 
+  /** Runs a command; fails the test when it does not exit 0. Returns stdout. */
   public static String run(Path dir, String... cmd) throws Exception {
     return run(dir, List.of(), cmd);
   }

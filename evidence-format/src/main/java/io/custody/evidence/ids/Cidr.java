@@ -50,6 +50,37 @@ public record Cidr(String value) {
     }
   }
 
+  /**
+   * True when the address (an IPv4 or IPv6 literal; anything else is never looked up and is false)
+   * lies in this network; an IPv4 address never lies in an IPv6 network nor the reverse.
+   */
+  public boolean contains(String address) {
+    byte[] a = literal(address);
+    byte[] net = literal(value.substring(0, value.indexOf('/')));
+    if (a == null || net == null || a.length != net.length) {
+      return false;
+    }
+    int prefix = Integer.parseInt(value.substring(value.indexOf('/') + 1));
+    for (int bit = 0; bit < prefix; bit++) {
+      int mask = 0x80 >>> (bit % 8);
+      if ((a[bit / 8] & mask) != (net[bit / 8] & mask)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static byte[] literal(String s) {
+    if (s == null || !(v4(s + "/0") || s.matches("[0-9a-fA-F:.]{2,45}") && s.contains(":"))) {
+      return null; // never a name: nothing is looked up
+    }
+    try {
+      return InetAddress.getByName(s).getAddress(); // a literal: parsed, never looked up
+    } catch (UnknownHostException e) {
+      return null;
+    }
+  }
+
   @Override
   public String toString() {
     return value;

@@ -23,4 +23,18 @@ class CidrTest {
           .hasMessageContaining("Failed to parse CIDR").hasMessageContaining("prefix 0-32");
     }
   }
+
+  @Test
+  void contains_v4AndV6_neverLooksUpNames() {
+    assertThat(new Cidr("10.0.5.0/24").contains("10.0.5.200")).isTrue();
+    assertThat(new Cidr("10.0.5.0/24").contains("10.0.6.1")).isFalse();
+    assertThat(new Cidr("0.0.0.0/0").contains("203.0.113.5")).isTrue();
+    assertThat(new Cidr("203.0.113.5/32").contains("203.0.113.5")).isTrue();
+    assertThat(new Cidr("2001:db8::/32").contains("2001:db8::7")).isTrue();
+    assertThat(new Cidr("2001:db8::/32").contains("2001:db9::7")).isFalse();
+    assertThat(new Cidr("10.0.0.0/8").contains("2001:db8::7")).isFalse();
+    assertThat(new Cidr("10.0.0.0/8").contains("example.com")).isFalse();
+    assertThat(new Cidr("10.0.0.0/8").contains("999.1.1.1")).isFalse();
+    assertThat(new Cidr("10.0.0.0/8").contains(null)).isFalse();
+  }
 }
