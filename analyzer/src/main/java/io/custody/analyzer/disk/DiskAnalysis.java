@@ -44,6 +44,8 @@ public final class DiskAnalysis {
   private HostLogins.Context context = HostLogins.Context.NONE;
   private final List<HostEvent> events = new ArrayList<>();
   private final List<SshKeys.Key> keys = new ArrayList<>();
+  /** The run's scratch folder (copies of package databases), inside its work folder. */
+  private Path work;
 
   public DiskAnalysis(Clock clock) {
     this.clock = clock;
@@ -110,6 +112,7 @@ public final class DiskAnalysis {
 
   private DiskReport analyse(Item item, RawImage image, AnalysisRun run, List<Path> outputs) {
     Tsk tsk = new Tsk(image.files());
+    work = run.work().resolve("scratch");
     events.clear();
     keys.clear();
     List<String> notes = new ArrayList<>();
@@ -145,6 +148,7 @@ public final class DiskAnalysis {
           continue;
         }
         findings.addAll(m.findings());
+        notes.addAll(m.notes());
         bodyfiles.add(body);
         outputs.add(body);
         fsReports.add(report(c, "mount", prefix, body.getFileName().toString(), lines(body), m.note()));
@@ -192,10 +196,16 @@ public final class DiskAnalysis {
 
   /** Runs every check on one file system. */
   void scan(FsView view) {
+    PackageDb packages = PackageDb.load(view, work);
+    view.packages(packages);
+    if (!packages.sources().isEmpty()) {
+      view.note("package databases read: " + String.join(", ", packages.sources()));
+    }
     List<String> homes = AccountChecks.homes(view);
     StartupChecks.run(view, homes);
     AccountChecks.run(view);
     FileChecks.run(view, homes, since == null ? null : since.getEpochSecond(), until == null ? null : until.getEpochSecond());
+    PackageChecks.run(view, packages);
     HostLogins.Result logins = HostLogins.run(view, context);
     events.addAll(logins.events());
     keys.addAll(logins.keys());

@@ -24,7 +24,13 @@ final class FsView {
     byte[] read(BodyfileEntry e, int max);
 
     /** SHA-256 of the whole content; null when unreadable. */
-    Sha256 sha256(BodyfileEntry e);
+    default Sha256 sha256(BodyfileEntry e) {
+      String hex = digest(e, "SHA-256");
+      return hex == null ? null : Sha256.parse(hex);
+    }
+
+    /** The hex digest (MessageDigest algorithm name: MD5, SHA-1, SHA-256, SHA-512) of the whole content; null when unreadable or too large. */
+    String digest(BodyfileEntry e, String algorithm);
   }
 
   static final int MAX_READ = 1 << 20;
@@ -99,9 +105,19 @@ final class FsView {
     return contents.read(e, max);
   }
 
+  /** The digest of an entry's content (hex), or null. */
+  String digest(BodyfileEntry e, String algorithm) {
+    return contents.digest(e, algorithm);
+  }
+
+  /** Sets the package databases read from this file system: {@link #packaged()} is then theirs. */
+  void packages(PackageDb db) {
+    this.packaged = db.paths();
+  }
+
   /**
-   * Paths that Debian packages installed (from {@code /var/lib/dpkg/info/*.list} in the image);
-   * empty when the image has no dpkg database.
+   * Paths that packages installed: those of the package databases given ({@link #packages}), else
+   * those of {@code /var/lib/dpkg/info/*.list} in the image; empty when there is none.
    */
   Set<String> packaged() {
     if (packaged == null) {

@@ -36,17 +36,17 @@ import java.util.function.Consumer;
 final class MountWalk {
 
   /** What happened. */
-  record Walk(boolean walked, String note, List<DiskFinding> findings) {}
+  record Walk(boolean walked, String note, List<DiskFinding> findings, List<String> notes) {}
 
   private MountWalk() {}
 
   static Walk walk(Case kase, RawImage image, Volumes.Candidate c, String prefix, Path body, Consumer<FsView> scan) {
     if (!"root".equals(System.getProperty("user.name"))) {
-      return new Walk(false, "XFS: The Sleuth Kit cannot read it and a read-only mount needs root: skipped (rerun as root)", List.of());
+      return new Walk(false, "XFS: The Sleuth Kit cannot read it and a read-only mount needs root: skipped (rerun as root)", List.of(), List.of());
     }
     List<Path> source = c.files() != null ? c.files() : image.files();
     if (source.size() != 1) {
-      return new Walk(false, "XFS on a split uncompressed image: a loop device needs one file; skipped", List.of());
+      return new Walk(false, "XFS on a split uncompressed image: a loop device needs one file; skipped", List.of(), List.of());
     }
     long offset = c.start() * 512; // start and length are in 512-byte units, whatever the disk's sector size
     long size = c.length() * 512;
@@ -54,7 +54,7 @@ final class MountWalk {
     try {
       mnt = Files.createTempDirectory(body.getParent(), "mnt-");
     } catch (IOException e) {
-      return new Walk(false, "XFS: no mount point: " + e.getMessage(), List.of());
+      return new Walk(false, "XFS: no mount point: " + e.getMessage(), List.of(), List.of());
     }
     CustodyObject fs = new CustodyObject(null, null, c.label(), "filesystem", size, null);
     CustodyEntry intent = kase.log().begin(Event.of("mounted").object(fs)
@@ -63,7 +63,7 @@ final class MountWalk {
     try {
       if (m.mounted().isEmpty()) {
         kase.log().complete(intent, Event.of("mounted").object(fs).notes(String.join("; ", m.notes())), Outcome.FAILED);
-        return new Walk(false, "XFS: " + String.join("; ", m.notes()), List.of());
+        return new Walk(false, "XFS: " + String.join("; ", m.notes()), List.of(), List.of());
       }
       kase.log().complete(intent, Event.of("mounted").object(fs).notes("mounted read-only at " + mnt + " from " + m.loops()), Outcome.SUCCEEDED);
       Map<String, Path> files = new java.util.HashMap<>();
@@ -71,9 +71,9 @@ final class MountWalk {
       FsView view = new FsView(c.label(), entries, new MountContents(mnt, files));
       scan.accept(view);
       return new Walk(true, "walked a read-only mount: allocated files only, no deleted entries; creation times from statx",
-          view.findings());
+          view.findings(), view.notes());
     } catch (IOException e) {
-      return new Walk(false, "XFS mount walk failed: " + e.getMessage(), List.of());
+      return new Walk(false, "XFS mount walk failed: " + e.getMessage(), List.of(), List.of());
     } finally {
       unmount(kase, fs, m, mnt);
     }
@@ -279,19 +279,24 @@ final class MountWalk {
     }
 
     @Override
-    public Sha256 sha256(BodyfileEntry e) {
+    public String digest(BodyfileEntry e, String algorithm) {
       Path p = resolve(e);
       if (p == null) {
         return null;
       }
-      MessageDigest md = HashAlgorithm.SHA256.newDigest();
+      MessageDigest md;
+      try {
+        md = MessageDigest.getInstance(algorithm);
+      } catch (java.security.NoSuchAlgorithmException x) {
+        throw new IllegalArgumentException(algorithm, x);
+      }
       try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
         byte[] buf = new byte[1 << 16];
         int n;
         while ((n = in.read(buf)) > 0) {
           md.update(buf, 0, n);
         }
-        return Sha256.of(md.digest());
+        return java.util.HexFormat.of().formatHex(md.digest());
       } catch (IOException ex) {
         return null;
       }

@@ -29,15 +29,18 @@ final class TskContents implements FsView.Contents {
   }
 
   @Override
-  public Sha256 sha256(BodyfileEntry e) {
-    if (e.size() > MAX_HASHED) {
+  public String digest(BodyfileEntry e, String algorithm) {
+    if (e.size() > MAX_HASHED || !e.regular()) {
       return null;
     }
     ProcessRunner.Result r = tsk.icat(offset, e.inode(), MAX_HASHED + 1);
     if (r.exit() != 0 || r.truncated()) {
       return null;
     }
-    MessageDigest md = HashAlgorithm.SHA256.newDigest();
-    return Sha256.of(md.digest(r.out()));
+    try {
+      return java.util.HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(r.out()));
+    } catch (java.security.NoSuchAlgorithmException x) {
+      throw new IllegalArgumentException(algorithm, x);
+    }
   }
 }

@@ -66,6 +66,7 @@ class PlantedImageTest {
     file("/var/lib/dpkg/info/cron.list", "/etc/crontab\n/etc/cron.d/e2scrub_all\n", null);
     file("/var/lib/dpkg/info/logrotate.list", "/etc/cron.daily/logrotate\n", null);
     file("/var/lib/dpkg/info/openssh-server.list", "/lib/systemd/system/ssh.service\n/etc/init.d/ssh\n", null);
+    file("/var/lib/dpkg/info/passwd.list", "/usr/bin/passwd\n", null);
     // Accounts.
     String base = "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
         + "bob:x:1000:1000:Bob:/home/bob:/bin/bash\n";

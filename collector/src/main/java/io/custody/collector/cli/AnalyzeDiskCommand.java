@@ -17,13 +17,17 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code custody analyze disk}: timeline and persistence findings of a disk item. */
 @Command(name = "disk", mixinStandardHelpOptions = true,
-    description = {"Timeline (TSK bodyfile per file system, mactime CSV) and persistence/compromise findings of a disk item.",
+    description = {"Timeline (TSK bodyfile per file system, mactime CSV with the host's log events) and persistence/compromise findings of "
+        + "a disk item: logins from wtmp/btmp/lastlog and auth.log/secure, SSH keys tied to the logins that used them, logins from "
+        + "addresses the case's CloudTrail analyses show or from outside --known-cidr.",
         "The stored image is verified against its recorded SHA-256 first; a compressed image is decompressed to a temporary sparse file "
             + "outside the case and deleted afterwards. Outputs are added to the case as analysis items.",
         "Exit 1 when a finding is medium or above, or when the image fails verification; 5 when The Sleuth Kit is missing."},
@@ -41,6 +45,10 @@ final class AnalyzeDiskCommand extends CliCommand {
   @Option(names = "--until", paramLabel = "TIME", converter = Times.Point.class, description = "End of the incident window (same forms).")
   Instant until;
 
+  @Option(names = "--known-cidr", paramLabel = "CIDR", split = ",",
+      description = "Networks logins are expected from (repeatable or comma-separated, e.g. 10.0.0.0/8): a login from outside them is a finding.")
+  List<String> knownCidrs = new ArrayList<>();
+
   @Option(names = "--work-dir", paramLabel = "DIR", description = "Where the temporary image and outputs go (default: the system's temp folder; never inside the case).")
   Path workDir;
 
@@ -53,7 +61,8 @@ final class AnalyzeDiskCommand extends CliCommand {
     Item disk = c.item(item, ItemType.DISK);
     DiskAnalysis.Result r;
     try (TerminalProgress bar = TerminalProgress.start("Verifying " + disk.id(), disk.size())) {
-      r = new DiskAnalysis(Clock.systemUTC()).since(since).until(until).workDir(workDir).progress(bar).run(c, disk.id());
+      r = new DiskAnalysis(Clock.systemUTC()).since(since).until(until).workDir(workDir)
+          .knownNetworks(knownCidrs.stream().map(io.custody.evidence.ids.Cidr::new).toList()).progress(bar).run(c, disk.id());
     }
     boolean findings = r.report().findings().stream().anyMatch(f -> f.severity().actionable());
     return new Output(r.report(), out -> render(r, out), findings ? ExitCode.FINDINGS : ExitCode.OK);
@@ -67,6 +76,7 @@ final class AnalyzeDiskCommand extends CliCommand {
           fs.entries() > 0 ? ", " + fs.entries() + " entries" : "", fs.note() == null ? "" : " (" + fs.note() + ")");
     }
     out.println("timeline    " + d.timelineRows() + " rows");
+    out.println("events      " + d.events().size() + " from the host's login records and authentication logs");
     out.println("findings    " + d.findings().size());
     for (DiskFinding f : d.findings()) {
       // Names and contents come from evidence: printed with control characters escaped.
