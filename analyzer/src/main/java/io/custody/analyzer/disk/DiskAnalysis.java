@@ -206,7 +206,7 @@ public final class DiskAnalysis {
     AccountChecks.run(view);
     FileChecks.run(view, homes, since == null ? null : since.getEpochSecond(), until == null ? null : until.getEpochSecond());
     PackageChecks.run(view, packages);
-    HostLogins.Result logins = HostLogins.run(view, context);
+    HostLogins.Result logins = HostLogins.run(view, context, work);
     events.addAll(logins.events());
     keys.addAll(logins.keys());
   }

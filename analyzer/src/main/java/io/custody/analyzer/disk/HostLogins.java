@@ -70,7 +70,10 @@ final class HostLogins {
 
   private HostLogins() {}
 
-  static Result run(FsView fs, Context ctx) {
+  /** The largest journal file read. */
+  static final long MAX_JOURNAL = 1L << 30;
+
+  static Result run(FsView fs, Context ctx, java.nio.file.Path work) {
     ZoneId zone = zone(fs);
     Map<Long, String> names = uidNames(fs);
     List<HostEvent> events = new ArrayList<>();
@@ -137,6 +140,13 @@ final class HostLogins {
       }
       fromLogs.put(e, found);
       events.addAll(found);
+    }
+    for (BodyfileEntry e : journals(fs)) {
+      List<HostEvent> found = journal(fs, e, work);
+      if (!found.isEmpty()) {
+        fromLogs.put(e, found);
+        events.addAll(found);
+      }
     }
     events.sort(java.util.Comparator.comparingLong(HostEvent::epoch).thenComparing(HostEvent::source));
     List<SshKeys.Key> keys = keys(fs, names);
@@ -395,6 +405,86 @@ final class HostLogins {
       }
     }
     return new ArrayList<>(out.values());
+  }
+
+  /** The journal files of /var/log/journal (persistent journald) and /run/log/journal, archived and dirty ones too. */
+  private static List<BodyfileEntry> journals(FsView fs) {
+    List<BodyfileEntry> out = new ArrayList<>();
+    for (String dir : List.of("/var/log/journal", "/run/log/journal")) {
+      for (BodyfileEntry e : fs.filesUnder(dir)) {
+        if (e.name().endsWith(".journal") || e.name().endsWith(".journal~")) {
+          out.add(e);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The authentication events of one journal file: the file is copied out of the image into the work
+   * folder and read by the workstation's {@code journalctl --file} (which is made to read damaged
+   * journals), JSON output, bounded; each entry's MESSAGE goes through the same classification as a
+   * syslog line, with SYSLOG_IDENTIFIER as the program and __REALTIME_TIMESTAMP (UTC) as the time.
+   */
+  private static List<HostEvent> journal(FsView fs, BodyfileEntry e, java.nio.file.Path work) {
+    if (e.size() > MAX_JOURNAL) {
+      fs.note(e.path() + ": larger than " + MAX_JOURNAL + " bytes: not read");
+      return List.of();
+    }
+    List<HostEvent> out = new ArrayList<>();
+    java.nio.file.Path copy = null;
+    try {
+      java.nio.file.Files.createDirectories(work);
+      copy = java.nio.file.Files.createTempFile(work, "journal-", ".journal");
+      java.nio.file.Files.write(copy, fs.bytes(e, (int) Math.min(Integer.MAX_VALUE - 8, MAX_JOURNAL)));
+      io.custody.evidence.process.ProcessRunner.Result r = io.custody.evidence.process.ProcessRunner.of("journalctl", "--file=" + copy, "-o", "json",
+          "--no-pager", "--output-fields=SYSLOG_IDENTIFIER,_COMM,MESSAGE,_PID,_HOSTNAME").timeout(java.time.Duration.ofMinutes(10))
+          .maxOutput(512 << 20).debianPackage("systemd").run();
+      if (!r.ok() && r.out().length == 0) {
+        fs.note(e.path() + ": journalctl could not read it (exit " + r.exit() + "): " + Printable.of(r.err().lines().reduce((a, b) -> b).orElse("")));
+        return List.of();
+      }
+      if (r.truncated()) {
+        fs.note(e.path() + ": only the first " + (512 << 20) + " bytes of journalctl's output were read");
+      }
+      int n = 0;
+      for (String line : r.text().split("\n")) {
+        n++;
+        if (line.isBlank()) {
+          continue;
+        }
+        com.fasterxml.jackson.databind.JsonNode j;
+        try {
+          j = io.custody.evidence.Json.mapper().readTree(line);
+        } catch (IOException x) {
+          continue;
+        }
+        long micros = j.path("__REALTIME_TIMESTAMP").asLong(-1);
+        String program = j.path("SYSLOG_IDENTIFIER").asText(j.path("_COMM").asText(""));
+        String message = j.path("MESSAGE").isTextual() ? j.path("MESSAGE").asText() : "";
+        if (micros <= 0 || message.isEmpty()) {
+          continue;
+        }
+        Syslog.Line l = new Syslog.Line(n, micros / 1_000_000, false, j.path("_HOSTNAME").asText(""),
+            program.toLowerCase(java.util.Locale.ROOT), j.path("_PID").asText(null), message.length() > Syslog.MAX_LINE
+            ? message.substring(0, Syslog.MAX_LINE) : message);
+        classify(l, fs.label + ":" + e.path() + "#" + n).ifPresent(out::add);
+      }
+      if (!r.ok()) {
+        fs.note(e.path() + ": journalctl read it with errors (exit " + r.exit() + "): the entries it gave are used");
+      }
+    } catch (IOException x) {
+      fs.note(e.path() + ": could not be copied for reading: " + x.getMessage());
+    } finally {
+      if (copy != null) {
+        try {
+          java.nio.file.Files.deleteIfExists(copy);
+        } catch (IOException x) {
+          // the run's work folder goes anyway
+        }
+      }
+    }
+    return out;
   }
 
   /** The file's bytes (gunzipped when it is gzip), bounded; null when unreadable. */

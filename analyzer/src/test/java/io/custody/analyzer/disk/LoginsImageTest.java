@@ -159,6 +159,43 @@ class LoginsImageTest {
     assertThat(r.report().events()).extracting(HostEvent::kind).contains("ssh-accepted", "sudo", "login", "last-login");
   }
 
+  /**
+   * A host with journald only (Amazon Linux 2023, Debian 12 without rsyslog): the journal file is
+   * written by systemd-journal-remote from journal export entries, the same key login and useradd.
+   */
+  @Test
+  void journalOnlyHost_sameKeyLoginAndAccount_fromTheJournal() throws Exception {
+    Path remote = Path.of("/usr/lib/systemd/systemd-journal-remote");
+    assumeTrue(Files.isExecutable(remote), "systemd-journal-remote missing: run scripts/setup");
+    Path root = Files.createDirectories(tmp.resolve("journal-root"));
+    plant(root, true);
+    String auth = Files.readString(root.resolve("var/log/auth.log"));
+    Files.delete(root.resolve("var/log/auth.log"));
+    Files.delete(root.resolve("var/log/auth.log.2.gz"));
+    StringBuilder export = new StringBuilder();
+    for (String line : auth.split("\n")) {
+      // "Mar  1 12:00:00 web-1 sshd[100]: message" -> one journal export entry
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("^Mar  1 (\\d\\d):(\\d\\d):(\\d\\d) web-1 (\\w+)\\[(\\d+)\\]: (.*)$").matcher(line);
+      assertThat(m.matches()).as(line).isTrue();
+      long t = java.time.ZonedDateTime.of(2026, 3, 1, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), 0,
+          java.time.ZoneOffset.UTC).toEpochSecond();
+      export.append("__REALTIME_TIMESTAMP=").append(t * 1_000_000).append("\n_HOSTNAME=web-1\nSYSLOG_IDENTIFIER=").append(m.group(4))
+          .append("\n_PID=").append(m.group(5)).append("\nMESSAGE=").append(m.group(6)).append("\n\n");
+    }
+    Path dir = Files.createDirectories(root.resolve("var/log/journal/0123456789abcdef0123456789abcdef"));
+    Path in = Files.writeString(tmp.resolve("export.txt"), export.toString());
+    Cases.run(tmp, "sh", "-c", remote + " -o " + dir.resolve("system.journal") + " --split-mode=none - < " + in);
+    Path image = tmp.resolve("journal.ext4");
+    Cases.run(tmp, "truncate", "-s", "32M", image.toString());
+    Cases.run(tmp, "mkfs.ext4", "-q", "-d", root.toString(), image.toString());
+    DiskAnalysis.Result r = analyseKeeping(image, "LOGIN-4", true);
+    assertThat(r.report().findings()).filteredOn(x -> x.ruleId().equals("ssh-key-login")).singleElement()
+        .satisfies(x -> assertThat(x.reason()).contains("logged in as root 1 time(s) from " + ATTACKER));
+    assertThat(r.report().findings()).filteredOn(x -> x.ruleId().equals("login-from-case-address")).singleElement()
+        .satisfies(x -> assertThat(x.reason()).contains("/var/log/journal/0123456789abcdef0123456789abcdef/system.journal#"));
+    assertThat(r.report().findings()).extracting(DiskFinding::ruleId).contains("password-guessing-then-success", "account-added");
+  }
+
   private DiskAnalysis.Result analyseKeeping(Path image, String id, boolean ct) throws Exception {
     kase = Cases.open(tmp.resolve("home-" + id), id);
     if (ct) {
