@@ -183,7 +183,20 @@ public final class DiskAnalysis {
     String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS));
     DiskReport report = new DiskReport(DiskReport.KIND, ToolVersion.tool(), now, item.id(), item.sourceId(), item.hashes().sha256(), item.size(),
         since == null && until == null ? null : new DiskReport.Window(since == null ? null : since.toString(), until == null ? null : until.toString()),
-        fsReports, rows, findings, List.copyOf(events), List.copyOf(keys), notes);
+        fsReports, rows, findings, List.copyOf(events), counts(events), List.copyOf(keys), notes);
+    if (!events.isEmpty()) {
+      Path jsonl = run.work().resolve("host-events.jsonl");
+      try (java.io.Writer w = Files.newBufferedWriter(jsonl, StandardCharsets.UTF_8)) {
+        com.fasterxml.jackson.databind.ObjectWriter one = Json.mapper().writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+        for (HostEvent e : events) {
+          w.write(one.writeValueAsString(e));
+          w.write('\n');
+        }
+      } catch (IOException e) {
+        throw new HostException("Failed to write host-events.jsonl: " + e.getMessage(), e);
+      }
+      outputs.add(jsonl);
+    }
     Path json = run.work().resolve("disk-findings.json");
     try {
       Files.write(json, Json.write(report));
@@ -192,6 +205,12 @@ public final class DiskAnalysis {
     }
     outputs.add(json);
     return report;
+  }
+
+  private static java.util.Map<String, Long> counts(List<HostEvent> events) {
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    events.forEach(e -> out.merge(e.kind(), 1L, Long::sum));
+    return out;
   }
 
   /** Runs every check on one file system. */

@@ -14,13 +14,15 @@ import java.util.List;
  * @param item the analysed disk item, its source and recorded SHA-256 (verified before use)
  * @param timelineRows rows of timeline.csv
  * @param findings most severe first
- * @param events what the host's login records and authentication logs say happened, in time order (UTC)
+ * @param events what the host's login records and authentication logs say happened, in time order (UTC): in
+ *     {@code host-events.jsonl} and timeline.csv, not in this JSON (a host's logs can hold millions)
+ * @param eventCounts how many events of each kind
  * @param authorizedKeys every key of every account's authorized_keys, fingerprinted, with the logins that used it
  * @param notes what the examiner should know: skipped file systems, degraded runs
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"kind", "tool", "generated_utc", "item", "source_id", "sha256", "size", "window", "filesystems", "timeline_rows", "findings",
-    "events", "authorized_keys", "notes"})
+    "event_counts", "authorized_keys", "notes"})
 public record DiskReport(
     @JsonProperty("kind") String kind,
     @JsonProperty("tool") String tool,
@@ -33,7 +35,8 @@ public record DiskReport(
     @JsonProperty("filesystems") List<FileSystemReport> filesystems,
     @JsonProperty("timeline_rows") long timelineRows,
     @JsonProperty("findings") List<DiskFinding> findings,
-    @JsonProperty("events") List<HostEvent> events,
+    @com.fasterxml.jackson.annotation.JsonIgnore List<HostEvent> events,
+    @JsonProperty("event_counts") java.util.Map<String, Long> eventCounts,
     @JsonProperty("authorized_keys") List<SshKeys.Key> authorizedKeys,
     @JsonProperty("notes") List<String> notes) {
 

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -43,6 +44,8 @@ final class FsView {
   private final Map<String, List<BodyfileEntry>> byParent = new HashMap<>();
   private final Contents contents;
   private final List<DiskFinding> findings = new ArrayList<>();
+  /** Each file's content hash, computed once however many findings name it (a log file names many). */
+  private final Map<String, Optional<Sha256>> hashes = new HashMap<>();
   private final List<String> notes = new ArrayList<>();
   private Set<String> packaged;
 
@@ -137,7 +140,7 @@ final class FsView {
 
   /** Records a finding about an entry; the content hash is computed here, from the image. */
   void find(String rule, Severity severity, BodyfileEntry e, String excerpt, String reason) {
-    Sha256 hash = e.regular() ? contents.sha256(e) : null;
+    Sha256 hash = e.regular() ? hashes.computeIfAbsent(e.inode() + "\u0000" + e.path(), k -> Optional.ofNullable(contents.sha256(e))).orElse(null) : null;
     findings.add(new DiskFinding(rule, severity, label, e.path(), e.pathB64(), e.inode(), e.mode(), e.uid(), e.gid(), e.size(), time(e.mtime()),
         time(e.atime()), time(e.ctime()), time(e.crtime()), hash, excerpt == null ? null : excerpt(excerpt), reason));
   }
