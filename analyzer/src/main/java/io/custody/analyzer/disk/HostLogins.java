@@ -153,6 +153,7 @@ final class HostLogins {
     keys = matchKeys(fs, keys, events, ctx);
     loginFindings(fs, fromLogs, events, ctx);
     recordsFindings(fs, anyWtmp, wtmpFrom, wtmpLogins, lastLogins, lastlog, fromLogs);
+    histories(fs);
     return new Result(events, keys);
   }
 
@@ -367,6 +368,46 @@ final class HostLogins {
           .count();
       fs.find("login-records-tampered", sessions > 0 ? HIGH : MEDIUM, wtmp, null, "wtmp is empty (changed " + Instant.ofEpochSecond(wtmp.ctime())
           + ")" + (sessions > 0 ? " while the authentication logs show " + sessions + " SSH login(s) since: it was cleared" : ""));
+    }
+  }
+
+  private static final Pattern CLEARS_HISTORY = Pattern.compile("(?m)^\\s*(history\\s+-[cw]\\b.*|unset\\s+HISTFILE\\b.*|(export\\s+)?HIST(FILE|SIZE|FILESIZE)="
+      + "(/dev/null|0)?\\s*$|(export\\s+)?HISTFILE=/dev/null.*|(cat|echo)\\s+/dev/null\\s*>\\s*\\S*history.*|rm\\s+(-\\w+\\s+)*\\S*_history.*|shred\\s+.*history.*)");
+
+  /**
+   * Shell histories that were cleared or turned off: a history file that is a link to /dev/null
+   * (high), a history that runs {@code history -c}, unsets HISTFILE, sets HISTSIZE=0 or removes a
+   * history file (medium), and an empty history file of an account that logs in (low: it may never
+   * have been used, or been emptied).
+   */
+  private static void histories(FsView fs) {
+    for (Map.Entry<String, String> account : homesByUser(fs).entrySet()) {
+      for (String name : List.of(".bash_history", ".zsh_history", ".sh_history", ".ash_history")) {
+        String path = (account.getValue() + "/" + name).replaceAll("/+", "/");
+        BodyfileEntry e = fs.get(path);
+        if (e == null) {
+          continue;
+        }
+        if (e.symlink()) {
+          String to = e.linkTarget() == null ? "" : e.linkTarget();
+          fs.find("history-cleared", to.equals("/dev/null") ? HIGH : MEDIUM, e, path + " -> " + to, "the shell history of " + account.getKey()
+              + " is a link to " + (to.isEmpty() ? "another file" : to) + ": nothing typed is kept");
+          continue;
+        }
+        if (!e.regular()) {
+          continue;
+        }
+        if (e.size() == 0) {
+          fs.find("history-cleared", Severity.LOW, e, null, "the shell history of " + account.getKey() + " is empty (changed "
+              + Instant.ofEpochSecond(e.mtime()) + "): never used, or emptied");
+          continue;
+        }
+        Matcher m = CLEARS_HISTORY.matcher(fs.text(e));
+        if (m.find()) {
+          fs.find("history-cleared", MEDIUM, e, m.group().strip(), "the shell history of " + account.getKey()
+              + " clears or turns off the history: what was typed before (or after) it is gone");
+        }
+      }
     }
   }
 

