@@ -100,7 +100,7 @@ final class HostLogins {
       for (Utmp.Record r : p.records()) {
         String src = fs.label + ":" + e.path() + "#" + r.index();
         long t = r.seconds();
-        if (r.type() == Utmp.USER_PROCESS) {
+        if (r.type() == Utmp.USER_PROCESS || btmp && r.type() == Utmp.LOGIN_PROCESS) { // sshd writes failures as LOGIN_PROCESS
           HostEvent ev = event(t, btmp ? "failed-login" : "login", r.user(), remote(r), null, null, null, "line " + r.line()
               + (r.host().isEmpty() ? "" : " host " + r.host()), src, false);
           events.add(ev);

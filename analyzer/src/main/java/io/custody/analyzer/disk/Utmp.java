@@ -23,6 +23,7 @@ final class Utmp {
 
   /** ut_type values. */
   static final int BOOT_TIME = 2;
+  static final int LOGIN_PROCESS = 6;
   static final int USER_PROCESS = 7;
   static final int DEAD_PROCESS = 8;
 

@@ -59,6 +59,20 @@ class HostRecordsTest {
   }
 
   @Test
+  void btmp_writtenByUtmpdump_readAsLastbReadsIt() throws Exception {
+    Path txt = Files.writeString(tmp.resolve("b.txt"), String.join("\n",
+        "[6] [02001] [    ] [oracle  ] [ssh:notty   ] [198.51.100.7        ] [198.51.100.7   ] [2026-03-01T11:50:00,000000+00:00]",
+        "[6] [02002] [    ] [root    ] [ssh:notty   ] [2001:db8::66        ] [2001:db8::66   ] [2026-03-01T11:51:00,000000+00:00]", ""));
+    Path bin = tmp.resolve("btmp");
+    Cases.run(tmp, "sh", "-c", "utmpdump -r -o " + bin + " < " + txt);
+    String lastb = Cases.run(tmp, List.of("TZ=UTC"), "lastb", "-f", bin.toString(), "--time-format", "iso", "-w", "-i");
+    Utmp.Parsed p = Utmp.parse(Files.readAllBytes(bin));
+    assertThat(p.records()).extracting(Utmp.Record::user).containsExactly("oracle", "root");
+    assertThat(lastb).contains("oracle", "198.51.100.7", "2026-03-01T11:50:00+00:00", "root", "2001:db8::66", "2026-03-01T11:51:00+00:00");
+    assertThat(p.records().get(1).address()).isEqualTo("2001:db8:0:0:0:0:0:66");
+  }
+
+  @Test
   void lastlog_readAsShadowsLastlogReadsIt() throws Exception {
     assumeTrue("root".equals(System.getProperty("user.name")), "needs root (lastlog -R chroots): skipped");
     Path root = Files.createDirectories(tmp.resolve("root"));
