@@ -362,6 +362,24 @@ final class HostLogins {
         }
       }
     }
+    // sshd logs every login it lets in: a remote login in wtmp that the authentication logs, which
+    // cover that time, do not show means lines were removed from them
+    List<HostEvent> logged = fromLogs.values().stream().flatMap(List::stream).toList();
+    if (!logged.isEmpty()) {
+      long from = logged.stream().mapToLong(HostEvent::epoch).min().orElseThrow();
+      long to = logged.stream().mapToLong(HostEvent::epoch).max().orElseThrow();
+      List<HostEvent> missing = wtmpLogins.stream().filter(w -> w.address() != null && w.epoch() >= from && w.epoch() <= to)
+          .filter(w -> logged.stream().noneMatch(a -> a.kind().equals("ssh-accepted") && Math.abs(a.epoch() - w.epoch()) <= 120
+              && (w.user() == null || w.user().equals(a.user()))))
+          .toList();
+      if (!missing.isEmpty()) {
+        BodyfileEntry log = fromLogs.keySet().stream().filter(e -> !fromLogs.get(e).isEmpty()).reduce((a, b) -> b).orElseThrow();
+        HostEvent first = missing.get(0);
+        fs.find("log-lines-removed", HIGH, log, first.describe(), missing.size() + " remote login(s) in wtmp have no sshd line in the "
+            + "authentication logs, which cover that time (" + Instant.ofEpochSecond(from) + " to " + Instant.ofEpochSecond(to) + "): lines "
+            + "were removed; first: " + first.user() + " from " + first.address() + " at " + first.timeUtc() + " (" + first.source() + ")");
+      }
+    }
     BodyfileEntry wtmp = fs.get("/var/log/wtmp");
     if (wtmp != null && wtmp.regular() && wtmp.size() == 0) {
       long sessions = fromLogs.values().stream().flatMap(List::stream).filter(e -> e.kind().equals("ssh-accepted") && e.epoch() >= wtmp.ctime() - 60)

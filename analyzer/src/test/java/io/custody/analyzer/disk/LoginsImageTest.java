@@ -77,7 +77,9 @@ class LoginsImageTest {
       o.write("Feb 20 08:00:00 web-1 sshd[10]: Accepted publickey for admin from 10.0.5.20 port 50000 ssh2\n".getBytes(StandardCharsets.US_ASCII));
     }
     String wtmp = "[7] [00100] [ts/0] [admin   ] [pts/0       ] [10.0.5.20           ] [10.0.5.20      ] [2026-02-20T08:00:00,000000+00:00]\n"
-        + (compromised ? "[7] [00100] [ts/1] [root    ] [pts/1       ] [" + ATTACKER + "         ] [" + ATTACKER + "    ] [2026-03-01T12:00:00,000000+00:00]\n" : "");
+        + (compromised ? "[7] [00100] [ts/1] [root    ] [pts/1       ] [" + ATTACKER + "         ] [" + ATTACKER + "    ] [2026-03-01T12:00:00,000000+00:00]\n"
+        // the attacker's second visit: in wtmp, its sshd line removed from auth.log
+        + "[7] [00101] [ts/2] [root    ] [pts/2       ] [" + ATTACKER + "         ] [" + ATTACKER + "    ] [2026-03-01T11:30:00,000000+00:00]\n" : "");
     Path txt = Files.writeString(tmp.resolve("wtmp" + compromised + ".txt"), wtmp);
     Cases.run(tmp, "sh", "-c", "utmpdump -r -o " + root.resolve("var/log/wtmp") + " < " + txt);
     // admin's last login per lastlog: the guessed-password login at 11:57 on Mar 1, which the attacker removed from wtmp
@@ -115,6 +117,9 @@ class LoginsImageTest {
     assertThat(f).filteredOn(x -> x.ruleId().equals("login-records-tampered")).singleElement()
         .satisfies(x -> assertThat(x.reason()).contains("lastlog holds a login of admin at 2026-03-01T11:57:00Z"));
     assertThat(r.report().events()).extracting(HostEvent::kind).contains("ssh-failed", "ssh-accepted", "login", "last-login", "user-added");
+    assertThat(f).filteredOn(x -> x.ruleId().equals("log-lines-removed")).singleElement()
+        .satisfies(x -> assertThat(x.reason()).startsWith("1 remote login(s) in wtmp have no sshd line").contains("root from " + ATTACKER
+            + " at 2026-03-01T11:30:00Z"));
     assertThat(f).filteredOn(x -> x.ruleId().equals("history-cleared")).extracting(x -> x.severity() + " " + x.path())
         .containsExactlyInAnyOrder("medium /root/.bash_history", "high /home/backdoor/.bash_history");
     assertThat(r.report().events()).filteredOn(e -> e.source().contains("auth.log.2.gz")).singleElement()
@@ -163,7 +168,7 @@ class LoginsImageTest {
     DiskAnalysis.Result r = analyseKeeping(image, "LOGIN-3", true);
     assertThat(r.report().findings()).extracting(DiskFinding::ruleId).doesNotContain("ssh-key-login", "login-from-case-address",
         "password-guessing-then-success", "login-from-unknown-address", "ssh-root-login", "account-added", "login-records-tampered",
-        "history-cleared");
+        "history-cleared", "log-lines-removed");
     assertThat(r.report().events()).extracting(HostEvent::kind).contains("ssh-accepted", "sudo", "login", "last-login");
   }
 
