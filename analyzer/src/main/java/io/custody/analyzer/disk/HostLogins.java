@@ -162,8 +162,9 @@ final class HostLogins {
     if (r.address() != null && !r.address().equals("0.0.0.0")) {
       return r.address();
     }
-    return r.host().matches("[0-9a-fA-F.:]{2,45}") && r.host().contains(".") || r.host().contains(":") && !r.host().startsWith(":")
-        ? r.host() : null;
+    String h = r.host();
+    // an address literal, not a display (":0") nor a name: names are not resolved
+    return h.matches("[0-9a-fA-F.:]{2,45}") && (h.contains(".") || h.contains(":") && !h.startsWith(":")) ? h : null;
   }
 
   /** The event an authentication log line says, if any. */

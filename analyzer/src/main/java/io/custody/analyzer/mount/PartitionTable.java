@@ -139,14 +139,10 @@ public final class PartitionTable {
     boolean fits4096 = true;
     int known512 = 0;
     int known4096 = 0;
-    for (int i = 0; i < 4; i++) {
-      int e = 446 + i * 16;
-      int type = mbr.get(e + 4) & 0xff;
-      long start = Integer.toUnsignedLong(mbr.getInt(e + 8));
-      long count = Integer.toUnsignedLong(mbr.getInt(e + 12));
-      if (type == 0 || count == 0) {
-        continue;
-      }
+    for (Primary p : primaries(mbr)) {
+      int type = p.type();
+      long start = p.start();
+      long count = p.count();
       fits512 &= start + count <= size / 512;
       fits4096 &= start + count <= size / 4096;
       if (type == 0x05 || type == 0x0f || type == 0x85) {
@@ -178,16 +174,29 @@ public final class PartitionTable {
     return any;
   }
 
-  private List<Partition> mbr(ByteBuffer mbr) throws IOException {
-    List<Partition> out = new ArrayList<>();
+  /** One used entry of the MBR's four: index (0-3), type, first sector, sector count. */
+  private record Primary(int index, int type, long start, long count) {}
+
+  private static List<Primary> primaries(ByteBuffer mbr) {
+    List<Primary> out = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       int e = 446 + i * 16;
       int type = mbr.get(e + 4) & 0xff;
-      long start = Integer.toUnsignedLong(mbr.getInt(e + 8));
       long count = Integer.toUnsignedLong(mbr.getInt(e + 12));
-      if (type == 0 || count == 0) {
-        continue;
+      if (type != 0 && count != 0) {
+        out.add(new Primary(i, type, Integer.toUnsignedLong(mbr.getInt(e + 8)), count));
       }
+    }
+    return out;
+  }
+
+  private List<Partition> mbr(ByteBuffer mbr) throws IOException {
+    List<Partition> out = new ArrayList<>();
+    for (Primary p : primaries(mbr)) {
+      int i = p.index();
+      int type = p.type();
+      long start = p.start();
+      long count = p.count();
       check(start, count, "primary partition " + (i + 1), 446L + i * 16);
       if (type == 0x05 || type == 0x0f || type == 0x85) {
         logical(start, count, out);
