@@ -369,9 +369,11 @@ final class HostLogins {
     if (!logged.isEmpty()) {
       long from = logged.stream().mapToLong(HostEvent::epoch).min().orElseThrow();
       long to = logged.stream().mapToLong(HostEvent::epoch).max().orElseThrow();
+      List<HostEvent> accepted = logged.stream().filter(a -> a.kind().equals("ssh-accepted"))
+          .sorted(java.util.Comparator.comparingLong(HostEvent::epoch)).toList();
+      long[] times = accepted.stream().mapToLong(HostEvent::epoch).toArray();
       List<HostEvent> missing = wtmpLogins.stream().filter(w -> w.address() != null && w.epoch() >= from && w.epoch() <= to)
-          .filter(w -> logged.stream().noneMatch(a -> a.kind().equals("ssh-accepted") && Math.abs(a.epoch() - w.epoch()) <= 120
-              && (w.user() == null || w.user().equals(a.user()))))
+          .filter(w -> !acceptedNear(accepted, times, w))
           .toList();
       if (!missing.isEmpty()) {
         BodyfileEntry log = fromLogs.keySet().stream().filter(e -> !fromLogs.get(e).isEmpty()).reduce((a, b) -> b).orElseThrow();
@@ -428,6 +430,27 @@ final class HostLogins {
         }
       }
     }
+  }
+
+  /** True when sshd accepted this wtmp login's user within two minutes of it (times sorted, searched). */
+  private static boolean acceptedNear(List<HostEvent> accepted, long[] times, HostEvent w) {
+    long lo = w.epoch() - 120;
+    int a = 0;
+    int b = times.length;
+    while (a < b) { // the first accepted login at or after lo
+      int m = (a + b) >>> 1;
+      if (times[m] < lo) {
+        a = m + 1;
+      } else {
+        b = m;
+      }
+    }
+    for (int k = a; k < times.length && times[k] <= w.epoch() + 120; k++) {
+      if (w.user() == null || w.user().equals(accepted.get(k).user())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean outsideKnown(String address, Context ctx) {

@@ -258,7 +258,16 @@ public final class Mactime {
       return "0"; // no time recorded (ext2/3 have no birth time; a cleared inode): mactime's "Xxx Xxx 00 0000 00:00:00" is not a date
     }
     ZonedDateTime d = Instant.ofEpochSecond(t).atZone(ZoneOffset.UTC);
-    return String.format("%s %s %02d %d %02d:%02d:%02d", DAYS[d.getDayOfWeek().getValue() % 7], MONTHS[d.getMonthValue() - 1],
-        d.getDayOfMonth(), d.getYear(), d.getHour(), d.getMinute(), d.getSecond());
+    // "%s %s %02d %d %02d:%02d:%02d", built by hand: String.format is the slowest part of a million rows
+    StringBuilder b = new StringBuilder(24).append(DAYS[d.getDayOfWeek().getValue() % 7]).append(' ').append(MONTHS[d.getMonthValue() - 1])
+        .append(' ');
+    two(b, d.getDayOfMonth()).append(' ').append(d.getYear()).append(' ');
+    two(b, d.getHour()).append(':');
+    two(b, d.getMinute()).append(':');
+    return two(b, d.getSecond()).toString();
+  }
+
+  private static StringBuilder two(StringBuilder b, int v) {
+    return (v < 10 ? b.append('0') : b).append(v);
   }
 }
