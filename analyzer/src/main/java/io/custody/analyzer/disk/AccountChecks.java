@@ -141,7 +141,7 @@ final class AccountChecks {
   }
 
   /** Colon-separated rows with at least {@code min} fields (comments and short lines skipped). */
-  private static List<String[]> rows(String text, int min) {
+  static List<String[]> rows(String text, int min) {
     List<String[]> out = new ArrayList<>();
     for (String line : text.split("\n")) {
       if (line.startsWith("#") || line.isBlank()) {

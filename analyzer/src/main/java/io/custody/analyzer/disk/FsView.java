@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -118,24 +117,9 @@ final class FsView {
     this.packaged = db.paths();
   }
 
-  /**
-   * Paths that packages installed: those of the package databases given ({@link #packages}), else
-   * those of {@code /var/lib/dpkg/info/*.list} in the image; empty when there is none.
-   */
+  /** Paths that packages installed, from the package databases given ({@link #packages}); empty before, or when the image has none. */
   Set<String> packaged() {
-    if (packaged == null) {
-      packaged = new HashSet<>();
-      for (BodyfileEntry e : filesUnder("/var/lib/dpkg/info")) {
-        if (e.name().endsWith(".list")) {
-          for (String line : text(e).split("\n")) {
-            if (line.startsWith("/")) {
-              packaged.add(line.strip());
-            }
-          }
-        }
-      }
-    }
-    return packaged;
+    return packaged == null ? Set.of() : packaged;
   }
 
   /** Records a finding about an entry; the content hash is computed here, from the image. */

@@ -631,28 +631,25 @@ final class HostLogins {
 
   private static Map<Long, String> uidNames(FsView fs) {
     Map<Long, String> out = new HashMap<>();
-    BodyfileEntry passwd = fs.get("/etc/passwd");
-    if (passwd != null && passwd.regular()) {
-      for (String line : fs.text(passwd).split("\n")) {
-        String[] f = line.split(":", -1);
-        if (f.length >= 7 && f[2].matches("\\d{1,10}")) {
-          out.putIfAbsent(Long.parseLong(f[2]), Printable.of(f[0]));
-        }
+    for (String[] f : passwd(fs)) {
+      if (f[2].matches("\\d{1,10}")) {
+        out.putIfAbsent(Long.parseLong(f[2]), Printable.of(f[0]));
       }
     }
     return out;
   }
 
+  private static List<String[]> passwd(FsView fs) {
+    BodyfileEntry passwd = fs.get("/etc/passwd");
+    return passwd != null && passwd.regular() ? AccountChecks.rows(fs.text(passwd), 7) : List.of();
+  }
+
   private static Map<String, String> homesByUser(FsView fs) {
     Map<String, String> out = new LinkedHashMap<>();
     out.put("root", "/root");
-    BodyfileEntry passwd = fs.get("/etc/passwd");
-    if (passwd != null && passwd.regular()) {
-      for (String line : fs.text(passwd).split("\n")) {
-        String[] f = line.split(":", -1);
-        if (f.length >= 7 && f[5].startsWith("/") && !f[5].contains("..") && f[0].matches("[A-Za-z0-9._-]{1,64}")) {
-          out.putIfAbsent(f[0], f[5].equals("/") ? "" : f[5].replaceAll("/+$", ""));
-        }
+    for (String[] f : passwd(fs)) {
+      if (f[5].startsWith("/") && !f[5].contains("..") && f[0].matches("[A-Za-z0-9._-]{1,64}")) {
+        out.putIfAbsent(f[0], f[5].equals("/") ? "" : f[5].replaceAll("/+$", ""));
       }
     }
     return out;

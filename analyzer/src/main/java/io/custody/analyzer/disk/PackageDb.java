@@ -150,7 +150,7 @@ final class PackageDb {
     }
     cmd.addAll(List.of("-qa", "--qf", "[%{=NAME}\\t%{=FILEDIGESTALGO}\\t%{FILEFLAGS}\\t%{FILEDIGESTS}\\t%{FILENAMES}\\n]"));
     ProcessRunner.Result r = ProcessRunner.of(cmd).timeout(Duration.ofMinutes(10)).maxOutput(512 << 20).debianPackage("rpm").run();
-    deleteTree(copy);
+    RawImage.deleteTree(copy);
     if (!r.ok() || r.truncated()) {
       fs.note("the RPM database in " + dir + " could not be read (rpm exit " + r.exit() + (r.truncated() ? ", output too large" : "") + "): "
           + Printable.of(r.err().lines().reduce((a, b) -> b).orElse("")));
@@ -200,19 +200,5 @@ final class PackageDb {
       return target + path.substring(slash);
     }
     return path;
-  }
-
-  private static void deleteTree(Path dir) {
-    try (var s = Files.walk(dir)) {
-      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          // a scratch folder: the run's work folder goes anyway
-        }
-      });
-    } catch (IOException e) {
-      // likewise
-    }
   }
 }

@@ -58,6 +58,11 @@ class PackagesImageTest {
     if (compromised) {
       Files.writeString(root.resolve("usr/bin/kworkerd"), "\u007fELF not really\n");
     }
+    // Amazon Linux and RHEL log sshd to /var/log/secure
+    Files.createDirectories(root.resolve("var/log"));
+    Files.writeString(root.resolve("var/log/secure"), "Mar  1 12:00:00 ip-10-0-1-5 sshd[2211]: Accepted publickey for ec2-user from 192.0.2.44 "
+        + "port 50514 ssh2: RSA SHA256:Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHF1dXh\n");
+    Cases.run(tmp, "touch", "-d", "2026-03-02 00:00:00 UTC", root.resolve("var/log/secure").toString());
   }
 
   /** A merged-/usr Debian host: /bin links to usr/bin, dpkg lists /bin/ls with its MD5, and a conffile in status. */
@@ -106,6 +111,12 @@ class PackagesImageTest {
     assertThat(f).filteredOn(x -> x.ruleId().equals("unpackaged-binary")).extracting(DiskFinding::path).containsExactly("/usr/bin/kworkerd");
     assertThat(f).extracting(DiskFinding::path).as("a unit the package installed").doesNotContain("/usr/lib/systemd/system/mini.service");
     assertThat(r.report().notes()).anySatisfy(n -> assertThat(n).contains("rpm /var/lib/rpm (1 packages, sqlite)"));
+    assertThat(r.report().events()).filteredOn(e -> e.kind().equals("ssh-accepted")).singleElement().satisfies(e -> {
+      assertThat(e.user()).isEqualTo("ec2-user");
+      assertThat(e.address()).isEqualTo("192.0.2.44");
+      assertThat(e.timeUtc()).isEqualTo("2026-03-01T12:00:00Z");
+      assertThat(e.source()).endsWith(":/var/log/secure:1");
+    });
   }
 
   @Test

@@ -28,8 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -476,19 +474,11 @@ public final class ContainerAcquisition {
 
   private static ContainerFile hashFile(Path f, Path given) {
     try (InputStream in = Files.newInputStream(f)) {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[1 << 20];
-      long n = 0;
-      for (int r; (r = in.read(buf)) > 0; ) {
-        md.update(buf, 0, r);
-        n += r;
-      }
-      return new ContainerFile(f.getFileName().toString(), n, io.custody.evidence.Sha256.of(md.digest()).hex());
+      io.custody.evidence.hash.HashResult r = io.custody.evidence.hash.HashingEngine.sha256().hash(in);
+      return new ContainerFile(f.getFileName().toString(), r.size(), r.hashes().sha256().hex());
     } catch (IOException e) {
       throw new HostException("Failed to read '" + Printable.of(f.toString()) + "' of '" + Printable.of(given.toString()) + "': "
           + e.getMessage(), e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 

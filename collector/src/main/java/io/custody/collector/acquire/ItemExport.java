@@ -254,9 +254,7 @@ public final class ItemExport {
 
   private static String fileSha256(Path f) throws IOException {
     try (InputStream in = Files.newInputStream(f)) {
-      Digests d = new Digests(in, ProgressListener.NONE);
-      d.transferTo(OutputStream.nullOutputStream());
-      return d.hex(0);
+      return io.custody.evidence.hash.HashingEngine.sha256().hash(in).hashes().sha256().hex();
     }
   }
 

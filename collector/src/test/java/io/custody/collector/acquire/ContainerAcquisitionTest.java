@@ -68,10 +68,9 @@ class ContainerAcquisitionTest {
     return HexFormat.of().formatHex(md.digest());
   }
 
-  private static void run(String... cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
+  private static void run(String... cmd) {
+    io.custody.evidence.testing.Run r = io.custody.evidence.testing.Run.of(null, cmd);
+    assertThat(r.exit()).as(r.toString()).isZero();
   }
 
   private Path randomRaw(int mib) throws IOException {

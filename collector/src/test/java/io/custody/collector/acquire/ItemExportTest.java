@@ -42,11 +42,10 @@ class ItemExportTest {
     kase = CaseStore.at(tmp.resolve("home"), Fixtures.CLOCK).open("IR-X", "Jane Examiner", null, null);
   }
 
-  private static String run(String... cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
-    return out;
+  private static String run(String... cmd) {
+    io.custody.evidence.testing.Run r = io.custody.evidence.testing.Run.of(null, cmd);
+    assertThat(r.exit()).as(r.toString()).isZero();
+    return r.out();
   }
 
   private static String sha256(Path f) throws Exception {
