@@ -87,12 +87,15 @@ public final class Isf {
       s.put("address", new BigInteger(Long.toUnsignedString(a)));
       syms.put(n, s);
     });
+    isf.typeSymbols(syms);
     if (banner != null) {
       @SuppressWarnings("unchecked")
       Map<String, Object> s = (Map<String, Object>) syms.computeIfAbsent("linux_banner", k -> new LinkedHashMap<String, Object>());
       s.putIfAbsent("address", BigInteger.ZERO);
       String text = banner.endsWith("\n") ? banner : banner + "\n";
-      s.put("constant_data", Base64.getEncoder().encodeToString((text + "\0").getBytes(StandardCharsets.UTF_8)));
+      byte[] bytes = (text + "\0").getBytes(StandardCharsets.UTF_8);
+      s.put("type", Map.of("kind", "array", "count", bytes.length, "subtype", Map.of("kind", "base", "name", "char")));
+      s.put("constant_data", Base64.getEncoder().encodeToString(bytes));
     }
     // Volatility's schema names only dwarf, symtab and system-map as sources: the symbol map is one;
     // the BTF the types came from is said in the producer, which the schema leaves open.
@@ -206,6 +209,102 @@ public final class Isf {
     en.put("base", base);
     en.put("constants", constants);
     enums.put(nameOf(t), en);
+  }
+
+  /** The kernel globals whose types Volatility needs, from the BTF's per-CPU variables and {@link #KNOWN_TYPES}. */
+  @SuppressWarnings("unchecked")
+  private void typeSymbols(Map<String, Object> syms) {
+    for (Btf.Type t : btf.types()) {
+      if (t.kind() == Btf.VAR && syms.get(t.name()) instanceof Map<?, ?> s) {
+        ((Map<String, Object>) s).putIfAbsent("type", describe(t.type(), 0));
+      }
+    }
+    KNOWN_TYPES.forEach((name, expr) -> {
+      if (syms.get(name) instanceof Map<?, ?> s && !s.containsKey("type")) {
+        Map<String, Object> type = typeOf(expr);
+        if (type != null) {
+          ((Map<String, Object>) s).put("type", type);
+        }
+      }
+    });
+  }
+
+  /** Declared C types of well-known kernel globals (kernel-symbol-types.txt). */
+  static final Map<String, String> KNOWN_TYPES = knownTypes();
+
+  private static Map<String, String> knownTypes() {
+    Map<String, String> m = new LinkedHashMap<>();
+    try (var in = Isf.class.getResourceAsStream("kernel-symbol-types.txt")) {
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        String l = line.strip();
+        if (!l.isEmpty() && !l.startsWith("#")) {
+          String[] p = l.split("\\s+", 2);
+          m.put(p[0], p[1].strip());
+        }
+      }
+    } catch (java.io.IOException | NullPointerException e) {
+      throw new IllegalStateException("kernel-symbol-types.txt is missing from the build", e);
+    }
+    return m;
+  }
+
+  /**
+   * The ISF type of a declaration in kernel-symbol-types.txt ({@code struct task_struct}, {@code
+   * gate_desc[256]}, {@code struct fb_info *[32]}, {@code {seq,timekeeper}}), or null when this
+   * kernel's BTF has no such type.
+   */
+  Map<String, Object> typeOf(String expr) {
+    String e = expr.strip();
+    if (e.startsWith("{") && e.endsWith("}")) {
+      List<String> want = List.of(e.substring(1, e.length() - 1).split(","));
+      for (Btf.Type t : btf.types()) {
+        if (t.kind() == Btf.STRUCT && t.name().isEmpty() && t.members().size() >= want.size()) {
+          boolean match = true;
+          for (int i = 0; i < want.size() && match; i++) {
+            match = t.members().get(i).name().equals(want.get(i).strip());
+          }
+          if (match) {
+            return describe(t.id(), 0);
+          }
+        }
+      }
+      return null;
+    }
+    if (e.endsWith("]")) {
+      int open = e.lastIndexOf('[');
+      Map<String, Object> sub = typeOf(e.substring(0, open));
+      if (sub == null) {
+        return null;
+      }
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("kind", "array");
+      d.put("count", Long.parseLong(e.substring(open + 1, e.length() - 1)));
+      d.put("subtype", sub);
+      return d;
+    }
+    if (e.endsWith("*")) {
+      Map<String, Object> sub = typeOf(e.substring(0, e.length() - 1));
+      if (sub == null) {
+        return null;
+      }
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("kind", "pointer");
+      d.put("subtype", sub);
+      return d;
+    }
+    boolean struct = e.startsWith("struct ");
+    boolean union = e.startsWith("union ");
+    String name = struct ? e.substring(7).strip() : union ? e.substring(6).strip() : e;
+    for (Btf.Type t : btf.types()) {
+      if (!t.name().equals(name)) {
+        continue;
+      }
+      boolean fits = struct ? t.kind() == Btf.STRUCT : union ? t.kind() == Btf.UNION : t.kind() == Btf.INT || t.kind() == Btf.TYPEDEF;
+      if (fits) {
+        return describe(t.id(), 0);
+      }
+    }
+    return null;
   }
 
   /** The type behind typedefs and qualifiers. */
