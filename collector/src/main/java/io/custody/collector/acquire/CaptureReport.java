@@ -18,7 +18,7 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"case", "instance_id", "instance_type", "memory_mib", "kernel_release", "outcome", "item_id", "bytes", "host_sha256",
-    "host_hasher", "workstation_sha256", "s3_uri", "command_id", "parts", "part_size", "seconds", "inspection", "notes"})
+    "host_hasher", "workstation_sha256", "s3_uri", "command_id", "parts", "part_size", "seconds", "inspection", "symbols_item", "check", "notes"})
 public record CaptureReport(
     @JsonProperty("case") String caseId,
     @JsonProperty("instance_id") String instanceId,
@@ -37,10 +37,26 @@ public record CaptureReport(
     @JsonProperty("part_size") long partSize,
     @JsonProperty("seconds") double seconds,
     @JsonProperty("inspection") LimeInspection inspection,
+    @JsonProperty("symbols_item") String symbolsItem,
+    @JsonProperty("check") CaptureCheck check,
     @JsonProperty("notes") List<String> notes) {
 
   public CaptureReport {
     notes = List.copyOf(notes);
+  }
+
+  /** The report with the symbols item and notes about it. */
+  public CaptureReport withSymbols(String item, List<String> more) {
+    List<String> all = new java.util.ArrayList<>(notes);
+    all.addAll(more);
+    return new CaptureReport(caseId, instanceId, instanceType, memoryMib, kernelRelease, outcome, itemId, bytes, hostSha256, hostHasher,
+        workstationSha256, s3Uri, commandId, parts, partSize, seconds, inspection, item, check, all);
+  }
+
+  /** The report with Volatility's check of the image. */
+  public CaptureReport withCheck(CaptureCheck c) {
+    return new CaptureReport(caseId, instanceId, instanceType, memoryMib, kernelRelease, outcome, itemId, bytes, hostSha256, hostHasher,
+        workstationSha256, s3Uri, commandId, parts, partSize, seconds, inspection, symbolsItem, c, notes);
   }
 
   /** True when the hashes agree. */

@@ -124,6 +124,10 @@ public final class MemoryCapture {
       List<UploadedPart> parts = checkParts(run);
       completeUpload(run, parts);
       CaptureReport report = new MemoryStore(kase, req, s3, clock, say).store(run, progress);
+      SymbolsStore.Stored symbols = new SymbolsStore(kase, s3, req.bucket(), say).store(req.instance().value(), report.itemId(), run.host,
+          run::symbolKey);
+      report = report.withSymbols(symbols.item() == null ? null : symbols.item().id(), symbols.notes());
+      run.symbols = symbols.item();
       finish(run, report);
       return report;
     } catch (RuntimeException e) {
@@ -178,7 +182,11 @@ public final class MemoryCapture {
           + " is empty (custody lime build, then custody lime publish)");
     }
     int parts = CapturePlan.parts(run.memory.bytes(), run.partSize);
-    CapturePlan plan = CapturePlan.of(run.req.port(), run.partSize, parts, run.req.transport(), modules, source,
+    Map<String, java.net.URI> symbolUrls = new java.util.LinkedHashMap<>();
+    for (String kind : CapturePlan.SYMBOL_FILES) {
+      symbolUrls.put(kind, s3.presignPut(bucket, run.symbolKey(kind), valid));
+    }
+    CapturePlan plan = CapturePlan.of(run.req.port(), run.partSize, parts, run.req.transport(), modules, source, symbolUrls,
         n -> s3.presignUploadPart(bucket, run.imageKey(), run.uploadId, n, valid));
     aws(run, "s3:PutObject", "store the capture plan (" + parts + " part URLs of " + run.partSize + " bytes, " + modules.size()
         + " modules" + (source == null ? "" : ", LiME source " + source.sha256() + ": the host may compile LiME (--allow-build-on-host)")
@@ -244,6 +252,9 @@ public final class MemoryCapture {
     List<CustodyObject> objects = new ArrayList<>();
     objects.add(CustodyObject.source(run.req.instance().value(), "memory"));
     objects.add(CustodyObject.item(report.itemId(), report.workstationSha256()));
+    if (run.symbols != null) {
+      objects.add(CustodyObject.item(run.symbols.id(), run.symbols.hashes().sha256()));
+    }
     String notes = "memory of " + run.req.instance() + " (" + run.memory.instanceType() + ", kernel " + report.kernelRelease() + "): "
         + report.bytes() + " bytes, host sha256 " + report.hostSha256() + ", workstation sha256 " + report.workstationSha256()
         + (report.hashesMatch() ? " (equal)" : " (DIFFERENT)") + "; LiME " + (report.inspection().clean() ? "complete" : "findings: "
@@ -310,6 +321,7 @@ public final class MemoryCapture {
     boolean completed;
     boolean closed;
     String etag;
+    io.custody.evidence.workspace.Item symbols;
 
     Run(Case kase, CaptureRequest req, String base, Instant started) {
       this.kase = kase;
@@ -328,6 +340,11 @@ public final class MemoryCapture {
 
     String resultKey() {
       return base + "/result.json";
+    }
+
+    /** Where the host PUTs one of {@link CapturePlan#SYMBOL_FILES}. */
+    String symbolKey(String kind) {
+      return base + "/symbols/" + kind;
     }
   }
 }

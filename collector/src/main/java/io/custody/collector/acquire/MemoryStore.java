@@ -110,7 +110,7 @@ final class MemoryStore {
       Item item = pending.commit(outcome, notes.isEmpty() ? null : String.join("; ", notes));
       double seconds = Duration.between(run.started, clock.instant()).toMillis() / 1000.0;
       return new CaptureReport(kase.id(), req.instance().value(), run.memory.instanceType(), run.memory.mib(), host.kernelRelease(), outcome,
-          item.id(), hashed.size(), hostSha, host.hasherLabel(), wsSha, uri, run.commandId, host.parts().size(), run.partSize, seconds, inspection, notes);
+          item.id(), hashed.size(), hostSha, host.hasherLabel(), wsSha, uri, run.commandId, host.parts().size(), run.partSize, seconds, inspection, null, null, notes);
     } catch (IOException e) {
       throw new HostException("Failed to record the memory of '" + req.instance().value() + "': " + e.getMessage(), e);
     }

@@ -19,6 +19,8 @@ public enum ItemType {
   CONSOLE("console", null, false),
   LOG("logs", null, false),
   ANALYSIS("analysis", null, false),
+  /** What Volatility needs to read a memory image: the kernel's BTF, symbol map and banner, and the ISF made from them. */
+  SYMBOLS("symbols", null, false),
   OTHER("other", null, false);
 
   /** Default segment size of disk and memory images: 1 GiB of raw data per stored file. */

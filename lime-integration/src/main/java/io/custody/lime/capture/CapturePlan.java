@@ -20,6 +20,10 @@ import java.util.function.IntFunction;
  * compress none
  * module 6.1.0-26-amd64 &lt;sha256&gt; &lt;url&gt;
  * lime_source &lt;sha256&gt; &lt;url&gt;     (only with --allow-build-on-host)
+ * symbols btf &lt;url&gt;                  (presigned PUTs: what Volatility needs, sent after the capture)
+ * symbols system-map &lt;url&gt;
+ * symbols kallsyms &lt;url&gt;
+ * symbols version &lt;url&gt;
  * part 1 &lt;url&gt;
  * …
  * </pre>
@@ -43,11 +47,16 @@ public final class CapturePlan {
   /** The LiME source archive a host may compile when it has no module (only with --allow-build-on-host). */
   public record Source(Sha256 sha256, URI url) {}
 
+  /** The files the host sends for Volatility's symbol table, each to its presigned PUT. */
+  public static final List<String> SYMBOL_FILES = List.of("btf", "system-map", "kallsyms", "version");
+
   static CapturePlan of(int port, long partSize, int parts, List<Module> modules, IntFunction<URI> partUrl) {
-    return of(port, partSize, parts, Transport.NONE, modules, null, partUrl);
+    return of(port, partSize, parts, Transport.NONE, modules, null, java.util.Map.of(), partUrl);
   }
 
-  public static CapturePlan of(int port, long partSize, int parts, Transport transport, List<Module> modules, Source source, IntFunction<URI> partUrl) {
+  /** @param symbolUrls presigned PUT per entry of {@link #SYMBOL_FILES} (none: the host sends no symbols) */
+  public static CapturePlan of(int port, long partSize, int parts, Transport transport, List<Module> modules, Source source,
+      java.util.Map<String, URI> symbolUrls, IntFunction<URI> partUrl) {
     StringBuilder sb = new StringBuilder("custody-lime-plan 1\n");
     sb.append("port ").append(port).append('\n');
     sb.append("part_size ").append(partSize).append('\n');
@@ -58,6 +67,12 @@ public final class CapturePlan {
     }
     if (source != null) {
       sb.append("lime_source ").append(source.sha256().hex()).append(' ').append(source.url()).append('\n');
+    }
+    for (String kind : SYMBOL_FILES) {
+      URI u = symbolUrls.get(kind);
+      if (u != null) {
+        sb.append("symbols ").append(kind).append(' ').append(u).append('\n');
+      }
     }
     for (int i = 1; i <= parts; i++) {
       sb.append("part ").append(i).append(' ').append(partUrl.apply(i)).append('\n');

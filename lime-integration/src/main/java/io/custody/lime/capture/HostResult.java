@@ -41,7 +41,8 @@ public record HostResult(
     @JsonProperty("iomem_system_ram") List<String> iomemSystemRam,
     @JsonProperty("utc_start") String utcStart,
     @JsonProperty("utc_end") String utcEnd,
-    @JsonProperty("uptime") Map<String, String> uptime) {
+    @JsonProperty("uptime") Map<String, String> uptime,
+    @JsonProperty("symbols") List<SentFile> symbols) {
 
   /** result.json is small; anything larger is refused unread. */
   public static final int MAX_BYTES = 4 << 20;
@@ -53,6 +54,20 @@ public record HostResult(
     parts = parts == null ? List.of() : List.copyOf(parts);
     iomemSystemRam = iomemSystemRam == null ? List.of() : List.copyOf(iomemSystemRam);
     uptime = uptime == null ? Map.of() : Map.copyOf(uptime);
+    symbols = symbols == null ? List.of() : symbols.stream().filter(java.util.Objects::nonNull).toList();
+  }
+
+  /**
+   * A file the host sent for the symbol table: its kind (btf, system-map, kallsyms, version), what
+   * happened (sent, missing, unreadable, failed), where it came from, its size and SHA-256 as the host
+   * measured them.
+   */
+  public record SentFile(@JsonProperty("kind") String kind, @JsonProperty("status") String status, @JsonProperty("source") String source,
+      @JsonProperty("bytes") long bytes, @JsonProperty("sha256") String sha256) {
+
+    public boolean sent() {
+      return "sent".equals(status);
+    }
   }
 
   /** One uploaded part as the host reports it. */

@@ -105,9 +105,16 @@ public final class Isf {
     producer.put("version", producerVersion);
     sources.forEach((kind, info) -> {
       Map<String, Object> src = new LinkedHashMap<>();
-      if (kind.equals("system-map") || kind.equals("symtab")) {
-        src.put("kind", kind);
-        src.putAll(info);
+      if (kind.equals("system-map") || kind.equals("kallsyms") || kind.equals("symtab")) {
+        // the schema's symbol sources have a kind (kallsyms is a system map of one boot), a name and a hash only
+        src.put("kind", kind.equals("symtab") ? kind : "system-map");
+        if (info.containsKey("name")) {
+          src.put("name", info.get("name"));
+        }
+        if (info.containsKey("sha256")) {
+          src.put("hash_type", "sha256");
+          src.put("hash_value", info.get("sha256"));
+        }
         @SuppressWarnings("unchecked")
         List<Object> list = (List<Object>) linux.computeIfAbsent("symbols", k -> new java.util.ArrayList<>());
         list.add(src);

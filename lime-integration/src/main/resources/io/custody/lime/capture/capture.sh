@@ -70,7 +70,14 @@ write_result() {
     awk -F' : ' '$0 !~ /^[ \t]/ && $2 == "System RAM" {print $1}' /proc/iomem 2>/dev/null | while read -r range; do
       printf '%s"%s"' "$sep" "$(js "$range")"; sep=', '
     done
-    printf '],\n  "utc_start": "%s",\n  "utc_end": "%s",\n' "$UTC_START" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    printf '],\n  "symbols": ['
+    sep=''
+    if [ -f "$W/symbols" ]; then
+      while read -r k st sz sh src; do
+        printf '%s\n    {"kind": "%s", "status": "%s", "bytes": %s, "sha256": "%s", "source": "%s"}' "$sep" "$(js "$k")" "$(js "$st")" "$sz" "$sh" "$(js "$src")"; sep=','
+      done < "$W/symbols"
+    fi
+    printf '\n  ],\n  "utc_start": "%s",\n  "utc_end": "%s",\n' "$UTC_START" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
     printf '  "uptime": {"start": "%s", "module_loaded": "%s", "captured": "%s", "end": "%s"}\n}\n' "$T_START" "$T_LOADED" "$T_CAPTURED" "$(up)"
   } > "$r"
   http_put "$r" "$RESULT_URL" "$W/result.hdr"
@@ -288,6 +295,37 @@ SHA=$(cut -c1-64 "$W/sha256")
 case "$SHA" in *[!0-9a-f]*|'') fail "the stream's SHA-256 is missing or malformed" ;; esac
 [ "${#SHA}" -eq 64 ] || fail "the stream's SHA-256 is missing or malformed"
 [ "$BYTES" -gt 0 ] || fail "LiME sent no data"
+say "captured $BYTES bytes in $(wc -l < "$W/parts") parts, sha256 $SHA"
+
+# ---- symbols: what Volatility needs to read this kernel's memory, sent after the capture ----
+# The kernel's own type information (BTF), its symbol map (System.map when /boot holds a real one,
+# else /proc/kallsyms, whose addresses this boot's KASLR moved) and its banner. Each is copied into
+# the RAM folder (sysfs and procfs files have no length for an upload) and PUT to its presigned URL.
+# Not being able to send one does not fail the capture: the workstation says what is missing.
+STAGE=symbols
+send_symbol() { # KIND FILE
+  url=$(awk -v k="$1" '$1 == "symbols" && $2 == k {print $3; exit}' "$W/plan")
+  [ -n "$url" ] || return 0
+  if [ ! -r "$2" ]; then echo "$1 missing 0 - $2" >> "$W/symbols"; return 0; fi
+  if ! cat "$2" > "$W/sym.$1" 2>/dev/null; then echo "$1 unreadable 0 - $2" >> "$W/symbols"; rm -f "$W/sym.$1"; return 0; fi
+  sz=$(wc -c < "$W/sym.$1")
+  sh=$(sha256sum "$W/sym.$1" | cut -c1-64)
+  st=failed
+  t=0
+  while [ "$t" -lt 3 ]; do
+    t=$((t + 1))
+    if http_put "$W/sym.$1" "$url" "$W/sym.$1.hdr"; then st=sent; break; fi
+    sleep "$t"
+  done
+  echo "$1 $st $sz $sh $2" >> "$W/symbols"
+  rm -f "$W/sym.$1" "$W/sym.$1.hdr"
+}
+send_symbol btf /sys/kernel/btf/vmlinux
+if grep -q ' [Tt] _text$' "/boot/System.map-$REL" 2>/dev/null; then
+  send_symbol system-map "/boot/System.map-$REL"
+else
+  send_symbol kallsyms /proc/kallsyms
+fi
+send_symbol version /proc/version
 STAGE=done
 STATUS=ok
-say "captured $BYTES bytes in $(wc -l < "$W/parts") parts, sha256 $SHA"
