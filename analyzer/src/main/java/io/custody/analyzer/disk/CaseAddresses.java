@@ -16,14 +16,14 @@ import java.util.Map;
  * {@code source_ips} entry of the case's CloudTrail analyses (per principal and access key), with
  * where it was seen. Read from the analysis items as recorded (their SHA-256 checked on reading).
  */
-final class CaseAddresses {
+public final class CaseAddresses {
 
   /** The largest analysis file read for this. */
   static final int MAX = 256 << 20;
 
   private CaseAddresses() {}
 
-  static Map<String, String> of(Case kase) {
+  public static Map<String, String> of(Case kase) {
     Map<String, String> out = new LinkedHashMap<>();
     for (Item i : kase.items()) {
       if (i.type() != ItemType.ANALYSIS || !i.name().equals("cloudtrail-analysis.json") || i.size() > MAX) {

@@ -43,26 +43,45 @@ public final class MemoryAnalysis {
 
   private MemoryAnalysis() {}
 
+  /** How the kernel's view is read: with the case's symbols item, a given table, or not at all. */
+  public record KernelOptions(boolean enabled, String symbols, java.time.Duration pluginTimeout, java.util.function.Consumer<String> say) {
+    public static final KernelOptions OFF = new KernelOptions(false, null, java.time.Duration.ofMinutes(30), m -> {});
+  }
+
   /**
    * @param itemRef the memory item's id or source id
    * @param yaraDir YARA rules folder, or null
    */
   public static MemoryReport analyze(Case kase, String itemRef, Path yaraDir, ProgressListener progress) {
+    return analyze(kase, itemRef, yaraDir, KernelOptions.OFF, progress);
+  }
+
+  /**
+   * @param kernel whether and with which symbol table Volatility 3 reads the kernel's structures
+   */
+  public static MemoryReport analyze(Case kase, String itemRef, Path yaraDir, KernelOptions kernel, ProgressListener progress) {
     Item item = kase.item(itemRef, ItemType.MEMORY);
     List<Path> rules = yaraDir == null ? null : YaraScan.rules(yaraDir);
-    kase.toolLog("analyze memory --item " + item.id() + (yaraDir == null ? "" : " --yara " + yaraDir.toAbsolutePath()));
+    SymbolTable table = kernel.enabled() ? SymbolTable.find(kase, item, kernel.symbols()) : null;
+    kase.toolLog("analyze memory --item " + item.id() + (yaraDir == null ? "" : " --yara " + yaraDir.toAbsolutePath())
+        + (table == null ? "" : " --symbols " + table.label()));
     CustodyEntry intent = kase.log().begin(Event.of("analysed").object(CustodyObject.item(item.id(), item.hashes().sha256()))
-        .notes("memory analysis of " + item.id() + " (" + item.sourceId() + "): LiME ranges, kernel banners, strings" + (rules == null ? "" : ", YARA")));
+        .notes("memory analysis of " + item.id() + " (" + item.sourceId() + "): LiME ranges, kernel banners, strings" + (rules == null ? "" : ", YARA")
+            + (table == null || table.path() == null ? "" : ", Volatility 3 with " + table.label())));
     try {
-      MemoryReport report = run(kase, item, rules, progress);
+      MemoryReport report = run(kase, item, rules, table, kernel, progress);
       Item stored = kase.add(ItemSpec.of(ItemType.ANALYSIS, item.id(), "memory-analysis.json").origin("custody analyze memory " + item.id()),
           new ByteArrayInputStream(Json.write(report)), -1, ProgressListener.NONE);
       MemoryReport withItem = new MemoryReport(report.itemId(), report.sourceId(), report.sha256(), stored.id(), report.layout(), report.banners(),
-          report.network(), report.processes(), report.yaraRules(), report.yara(), report.droppedStrings());
+          report.network(), report.processes(), report.yaraRules(), report.yara(), report.droppedStrings(), report.kernel(), report.kernelFindings());
+      KernelView k = report.kernel();
       kase.log().complete(intent, Event.of("analysed").object(CustodyObject.item(item.id(), item.hashes().sha256()))
           .object(CustodyObject.item(stored.id(), stored.hashes().sha256()))
           .notes(report.banners().size() + " kernel banners, " + report.network().size() + " network and " + report.processes().size()
-              + " process strings" + (rules == null ? "" : ", " + report.yara().size() + " YARA rules matched")), Outcome.SUCCEEDED);
+              + " process strings" + (rules == null ? "" : ", " + report.yara().size() + " YARA rules matched")
+              + (k == null ? "" : k.ok() ? "; Volatility 3: " + k.processes().size() + " processes, " + k.sockets().size() + " sockets, "
+                  + k.modules().size() + " modules, " + report.kernelFindings().size() + " findings" : "; Volatility 3 " + k.status() + ": " + k.reason())),
+          Outcome.SUCCEEDED);
       return withItem;
     } catch (RuntimeException e) {
       kase.log().complete(intent, Event.of("analysed").object(CustodyObject.item(item.id(), item.hashes().sha256()))
@@ -71,12 +90,13 @@ public final class MemoryAnalysis {
     }
   }
 
-  private static MemoryReport run(Case kase, Item item, List<Path> rules, ProgressListener progress) {
+  private static MemoryReport run(Case kase, Item item, List<Path> rules, SymbolTable table, KernelOptions kernel, ProgressListener progress) {
     LimeParser parser = new LimeParser();
     StringScanner strings = new StringScanner();
     Path raw = null;
+    boolean volatility = table != null && table.path() != null;
     try {
-      if (rules != null) {
+      if (rules != null || volatility) {
         // outside tool/ and data/: nothing here is sealed, and the copy is removed when done
         Path scratch = Files.createDirectories(kase.dir().resolve("scratch"));
         raw = Files.createTempFile(scratch, item.id() + "-", ".lime");
@@ -99,9 +119,15 @@ public final class MemoryAnalysis {
       if (rules != null) {
         yara = yara(YaraScan.scan(rules, raw, raw.getParent()), layout);
       }
+      KernelView view = null;
+      List<MemoryReport.Finding> kernelFindings = List.of();
+      if (table != null) {
+        view = volatility ? readKernel(kase, raw, table, kernel) : KernelView.skipped(table.itemId(), table.missing());
+        kernelFindings = KernelFindings.of(view, io.custody.analyzer.disk.CaseAddresses.of(kase));
+      }
       return new MemoryReport(item.id(), item.sourceId(), item.hashes().sha256(), null, layout, found(strings.banners, layout),
           found(strings.network, layout), found(strings.processes, layout), rules == null ? null : rules.stream().map(p -> p.getFileName().toString()).toList(),
-          yara, strings.banners.dropped + strings.network.dropped + strings.processes.dropped);
+          yara, strings.banners.dropped + strings.network.dropped + strings.processes.dropped, view, kernelFindings);
     } catch (IOException e) {
       throw new HostException("Failed to analyse memory item '" + item.id() + "': " + e.getMessage(), e);
     } finally {
@@ -112,6 +138,17 @@ public final class MemoryAnalysis {
           System.err.println("custody: warning: could not remove the scratch copy " + raw + ": " + e.getMessage());
         }
       }
+    }
+  }
+
+  private static KernelView readKernel(Case kase, Path raw, SymbolTable table, KernelOptions kernel) throws IOException {
+    String version = Volatility.version();
+    if (version == null) {
+      return KernelView.skipped(table.itemId(), "Volatility 3 is not installed (" + Volatility.ENV + " or vol on the PATH; scripts/setup installs it)");
+    }
+    kernel.say().accept("volatility: " + version + " on " + raw.getFileName() + " with " + table.label());
+    try (table; Volatility vol = new Volatility(raw, table.path(), raw.getParent(), kernel.pluginTimeout())) {
+      return KernelView.read(vol, table.itemId() != null ? table.itemId() : table.label(), version, KernelFindings::suspicious, kernel.say());
     }
   }
 

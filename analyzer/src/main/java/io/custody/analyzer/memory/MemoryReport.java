@@ -20,7 +20,7 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"kind", "item_id", "source_id", "sha256", "analysis_item", "layout", "banners", "network", "processes", "yara_rules", "yara",
-    "dropped_strings", "findings"})
+    "dropped_strings", "kernel", "findings"})
 public record MemoryReport(
     @JsonProperty("item_id") String itemId,
     @JsonProperty("source_id") String sourceId,
@@ -32,7 +32,13 @@ public record MemoryReport(
     @JsonProperty("processes") List<Found> processes,
     @JsonProperty("yara_rules") List<String> yaraRules,
     @JsonProperty("yara") List<YaraMatch> yara,
-    @JsonProperty("dropped_strings") long droppedStrings) {
+    @JsonProperty("dropped_strings") long droppedStrings,
+    @JsonProperty("kernel") KernelView kernel,
+    @com.fasterxml.jackson.annotation.JsonIgnore List<Finding> kernelFindings) {
+
+  public MemoryReport {
+    kernelFindings = kernelFindings == null ? List.of() : List.copyOf(kernelFindings);
+  }
 
   /**
    * A distinct string, how often it occurs and where first.
@@ -69,13 +75,14 @@ public record MemoryReport(
   }
 
   /**
-   * The findings in the shape every analysis of the case shares (what the case report lists): one
-   * per YARA rule that matched (severity high: a rule the analyst chose for this case fired) and one
-   * per structural problem of the LiME file (medium: the image holds less than it claims).
+   * The findings in the shape every analysis of the case shares (what the case report lists): those
+   * from the kernel's view (processes, connections, modules, injected code: {@link KernelFindings}),
+   * one per YARA rule that matched (severity high: a rule the analyst chose for this case fired) and
+   * one per structural problem of the LiME file (medium: the image holds less than it claims).
    */
   @JsonProperty("findings")
   public List<Finding> findings() {
-    List<Finding> out = new java.util.ArrayList<>();
+    List<Finding> out = new java.util.ArrayList<>(kernelFindings);
     if (yara != null) {
       for (YaraMatch m : yara) {
         YaraString first = m.strings().isEmpty() ? null : m.strings().get(0);
@@ -101,8 +108,8 @@ public record MemoryReport(
       @JsonProperty("excerpt") String excerpt,
       @JsonProperty("reason") String reason) {}
 
-  /** Findings: YARA matched, or the LiME file has structural problems. */
+  /** Findings: the kernel's view, YARA matched, or the LiME file has structural problems. */
   public boolean hasFindings() {
-    return (yara != null && !yara.isEmpty()) || !layout.findings().isEmpty();
+    return !kernelFindings.isEmpty() || (yara != null && !yara.isEmpty()) || !layout.findings().isEmpty();
   }
 }

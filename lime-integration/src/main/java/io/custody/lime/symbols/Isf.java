@@ -226,14 +226,46 @@ public final class Isf {
         ((Map<String, Object>) s).putIfAbsent("type", describe(t.type(), 0));
       }
     }
+    java.util.TreeMap<BigInteger, String> byAddress = new java.util.TreeMap<>();
+    syms.forEach((n, v) -> {
+      if (v instanceof Map<?, ?> m && m.get("address") instanceof BigInteger a) {
+        byAddress.putIfAbsent(a, n);
+      }
+    });
     KNOWN_TYPES.forEach((name, expr) -> {
       if (syms.get(name) instanceof Map<?, ?> s && !s.containsKey("type")) {
+        if (expr.endsWith("[]") && s.get("address") instanceof BigInteger at) {
+          // an array whose length is a kernel constant: as many elements as fit before the next symbol (at
+          // least the real count; the entries past it are never consulted for the bits a kernel can set)
+          Map<String, Object> element = typeOf(expr.substring(0, expr.length() - 2));
+          var next = byAddress.higherKey(at);
+          long size = element == null ? 0 : elementSize(element);
+          if (element != null && next != null && size > 0) {
+            long count = Math.min(4096, next.subtract(at).longValue() / size);
+            expr = expr.substring(0, expr.length() - 2) + "[" + count + "]";
+          } else {
+            return;
+          }
+        }
         Map<String, Object> type = typeOf(expr);
         if (type != null) {
           ((Map<String, Object>) s).put("type", type);
         }
       }
     });
+  }
+
+  /** The size of a struct, union or base type as described (0 when unknown). */
+  private long elementSize(Map<String, Object> d) {
+    Object name = d.get("name");
+    Object kind = d.get("kind");
+    if (("struct".equals(kind) || "union".equals(kind)) && userTypes.get(name) instanceof Map<?, ?> u && u.get("size") instanceof Number n) {
+      return n.longValue();
+    }
+    if ("base".equals(kind) && baseTypes.get(name) instanceof Map<?, ?> b && b.get("size") instanceof Number n) {
+      return n.longValue();
+    }
+    return "pointer".equals(kind) ? 8 : 0;
   }
 
   /** Declared C types of well-known kernel globals (kernel-symbol-types.txt). */
