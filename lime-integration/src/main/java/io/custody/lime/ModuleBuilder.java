@@ -1,11 +1,15 @@
 package io.custody.lime;
 
+import io.custody.evidence.CustodyException;
 import io.custody.evidence.HostException;
 import io.custody.evidence.InvalidInputException;
 import io.custody.evidence.Json;
 import io.custody.evidence.Sha256;
+import io.custody.evidence.hash.HashingEngine;
 import io.custody.evidence.process.ProcessRunner;
+import io.custody.lime.symbols.Vmlinuz;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -21,6 +25,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Builds {@code lime.ko} for a Debian or Ubuntu kernel on the workstation, never on the evidence
@@ -31,6 +37,11 @@ import java.util.stream.Stream;
  *
  * <p>Output: {@code OUT/<release>/lime.ko}, {@code lime.ko.sha256} (sha256sum format) and {@code
  * build.json} (packages and their SHA-256, compiler, LiME version), ready for {@code lime publish}.
+ * Then, from the kernel's own {@code linux-image-<release>} package (downloaded too; only its
+ * {@code /boot} is read), the kernel's types and symbols ({@link KernelSymbols}): {@code btf} from
+ * the vmlinuz, {@code symbols.json}, and {@code isf.json} when the package's System.map is real
+ * (Debian's is a placeholder). A failure there leaves the module built and is said in {@link
+ * Built#kernelSymbolsProblem()} and build.json.
  *
  * @see LimeModule
  */
@@ -48,8 +59,14 @@ public final class ModuleBuilder {
     this.work = work;
   }
 
-  /** What a build made. */
-  public record Built(LimeModule module, Path ko, List<String> packages, String compiler) {}
+  /**
+   * What a build made.
+   *
+   * @param kernelSymbols the kernel's types and symbols kept beside the module, or null when they
+   *     could not be made ({@code kernelSymbolsProblem} says why)
+   */
+  public record Built(LimeModule module, Path ko, List<String> packages, String compiler, KernelSymbols.Made kernelSymbols,
+      String kernelSymbolsProblem) {}
 
   /**
    * @throws InvalidInputException when apt knows no headers package for the release
@@ -91,17 +108,101 @@ public final class ModuleBuilder {
       Path ko = out.resolve("lime.ko");
       Files.copy(built, ko, StandardCopyOption.REPLACE_EXISTING);
       Files.writeString(out.resolve("lime.ko.sha256"), module.sha256().hex() + "  lime.ko\n", StandardCharsets.US_ASCII);
+      KernelSymbols.remove(out);
+      KernelSymbols.Made symbols = null;
+      String problem = null;
+      try {
+        symbols = kernelSymbols(release, dir, log, debHashes);
+      } catch (CustodyException | IOException e) {
+        problem = e.getMessage();
+      }
+      if (symbols != null) {
+        symbols.writeTo(out);
+      }
       Map<String, Object> info = new LinkedHashMap<>();
       info.put("module", module);
       info.put("compiler", compiler);
       info.put("lime_source", root.relativize(limeSrc.getParent()).toString());
       info.put("packages", debHashes);
+      Map<String, Object> ks = new LinkedHashMap<>();
+      if (symbols != null) {
+        ks.put("files", symbols.isf() != null ? List.of(KernelSymbols.BTF_FILE, KernelSymbols.ISF_FILE, KernelSymbols.INDEX_FILE)
+            : List.of(KernelSymbols.BTF_FILE, KernelSymbols.INDEX_FILE));
+      } else {
+        ks.put("problem", problem);
+      }
+      info.put("kernel_symbols", ks);
       Files.write(out.resolve("build.json"), Json.write(info));
       source(limeSrc, outDir, dir, log);
-      return new Built(module, ko, List.copyOf(debHashes.keySet()), compiler);
+      return new Built(module, ko, List.copyOf(debHashes.keySet()), compiler, symbols, problem);
     } catch (IOException e) {
       throw new HostException("Failed to build LiME for '" + release + "': " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The kernel's types and symbols from its linux-image package: downloaded apart from the headers
+   * (it holds the modules too, ~70 MiB, and is never extracted whole), its hash added to {@code
+   * debHashes}, its {@code /boot/vmlinuz-R} and {@code /boot/System.map-R} read from its data archive.
+   */
+  private static KernelSymbols.Made kernelSymbols(KernelRelease release, Path dir, Path log, Map<String, String> debHashes)
+      throws IOException {
+    String pkg = "linux-image-" + release.value();
+    Path image = fresh(dir.resolve("image"));
+    try {
+      run(List.of("apt-get", "download", "-q", pkg), image, log, Map.of(), 30 * MINUTES);
+    } catch (HostException e) {
+      throw new HostException("Failed to download " + pkg + " for the kernel's BTF: " + e.getMessage(), e);
+    }
+    Path deb;
+    try (Stream<Path> s = Files.list(image)) {
+      deb = s.filter(p -> p.getFileName().toString().endsWith(".deb")).findFirst()
+          .orElseThrow(() -> new HostException("Failed to download " + pkg + ": apt-get download left no .deb"));
+    }
+    Sha256 debSha;
+    try (InputStream in = Files.newInputStream(deb)) {
+      debSha = HashingEngine.sha256().hash(in).hashes().sha256();
+    }
+    debHashes.put(deb.getFileName().toString(), debSha.hex());
+    String vmlinuzName = "boot/vmlinuz-" + release.value();
+    String mapName = "boot/System.map-" + release.value();
+    Map<String, byte[]> boot = bootFiles(deb, Set.of(vmlinuzName, mapName));
+    if (!boot.containsKey(vmlinuzName)) {
+      throw new InvalidInputException("Failed to read " + deb.getFileName() + ": it holds no /" + vmlinuzName);
+    }
+    return KernelSymbols.make(release, Map.of(deb.getFileName().toString(), debSha), vmlinuzName, boot.get(vmlinuzName), mapName,
+        boot.get(mapName));
+  }
+
+  /**
+   * The named files of a .deb's data archive (through {@code dpkg-deb --fsys-tarfile}, nothing
+   * written to disk), each at most {@link Vmlinuz#MAX_FILE} bytes; reading stops once all are found
+   * ({@code /boot} comes first in a kernel package).
+   */
+  static Map<String, byte[]> bootFiles(Path deb, Set<String> names) throws IOException {
+    Map<String, byte[]> out = new LinkedHashMap<>();
+    ProcessRunner tool = ProcessRunner.of("dpkg-deb", "--fsys-tarfile", deb.toString()).debianPackage("dpkg")
+        .timeout(java.time.Duration.ofSeconds(10 * MINUTES));
+    try (InputStream raw = tool.stream(); TarArchiveInputStream tar = new TarArchiveInputStream(raw)) {
+      TarArchiveEntry e;
+      while (out.size() < names.size() && (e = tar.getNextEntry()) != null) {
+        String name = e.getName().startsWith("./") ? e.getName().substring(2) : e.getName();
+        if (!e.isFile() || !names.contains(name)) {
+          continue;
+        }
+        if (e.getSize() > Vmlinuz.MAX_FILE) {
+          throw new InvalidInputException("Failed to read " + deb.getFileName() + ": its /" + name + " is " + e.getSize() + " bytes (at most "
+              + Vmlinuz.MAX_FILE + " read)");
+        }
+        byte[] b = tar.readNBytes((int) e.getSize());
+        if (b.length != e.getSize()) {
+          throw new InvalidInputException("Failed to read " + deb.getFileName() + ": its /" + name + " ends after " + b.length + " of "
+              + e.getSize() + " bytes");
+        }
+        out.put(name, b);
+      }
+    }
+    return out;
   }
 
   /** linux-headers-R and the header/kbuild packages it depends on, transitively. */

@@ -1,22 +1,29 @@
 package io.custody.lime;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.custody.evidence.InvalidInputException;
+import io.custody.evidence.Json;
 import io.custody.evidence.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * The LiME module library: {@code lime/<release>/lime.ko}, {@code lime.ko.sha256} (sha256sum format)
- * and, when the build made one, {@code build.json}, in an object store (the capture bucket in S3;
- * this module knows the layout, the collector brings the store). A capture hands the host a
- * presigned GET of the module for its kernel together with the SHA-256 recorded here, which the host
- * checks before insmod.
+ * and, when the build made them, {@code build.json} and the kernel's own types and symbols ({@link
+ * KernelSymbols}: {@code btf}, {@code isf.json} when the kernel's System.map was real, and {@code
+ * symbols.json}, which records their SHA-256), in an object store (the capture bucket in S3; this
+ * module knows the layout, the collector brings the store). A capture hands the host a presigned GET
+ * of the module for its kernel together with the SHA-256 recorded here, which the host checks before
+ * insmod.
  */
 public final class ModuleLibrary {
 
@@ -40,6 +47,8 @@ public final class ModuleLibrary {
   /** Where the source archive lives in the library. */
   public static final String SOURCE_KEY = PREFIX + "source/" + SOURCE_FILE;
 
+  private static final Set<String> KERNEL_FILES = Set.of(KernelSymbols.BTF_FILE, KernelSymbols.ISF_FILE, KernelSymbols.INDEX_FILE);
+
   private final Store store;
 
   public ModuleLibrary(Store store) {
@@ -51,8 +60,18 @@ public final class ModuleLibrary {
     return store.location() + "/" + PREFIX;
   }
 
-  /** A module in the library. */
-  public record Entry(KernelRelease release, Sha256 sha256, String key) {}
+  /**
+   * A module in the library.
+   *
+   * @param kernelFiles the kernel's types and symbols beside it ({@code btf}, {@code isf.json},
+   *     {@code symbols.json}), by name; empty when the build made none
+   */
+  public record Entry(KernelRelease release, Sha256 sha256, String key, @JsonProperty("kernel_files") List<String> kernelFiles) {
+
+    public Entry {
+      kernelFiles = List.copyOf(kernelFiles);
+    }
+  }
 
   public static String moduleKey(KernelRelease r) {
     return PREFIX + r.value() + "/lime.ko";
@@ -119,6 +138,8 @@ public final class ModuleLibrary {
       throw new InvalidInputException("Failed to publish '" + ko + "': built for kernel " + m.release() + ", not for its folder's name");
     }
     Path shaFile = ko.resolveSibling("lime.ko.sha256");
+    // checked before anything is uploaded: btf and isf.json against the SHA-256 symbols.json records
+    Map<String, byte[]> kernelFiles = KernelSymbols.checkedFiles(ko.getParent());
     try {
       if (Files.isRegularFile(shaFile)) {
         String recorded = Files.readString(shaFile, StandardCharsets.US_ASCII).trim().split("\\s+")[0];
@@ -133,16 +154,50 @@ public final class ModuleLibrary {
       if (Files.isRegularFile(build) && Files.size(build) < (1 << 20)) {
         store.put(PREFIX + m.release().value() + "/build.json", Files.readAllBytes(build), "application/json");
       }
-      return new Entry(m.release(), m.sha256(), key);
+      return new Entry(m.release(), m.sha256(), key, publishKernelFiles(ko, m.release(), kernelFiles));
     } catch (IOException e) {
       throw new InvalidInputException("Failed to publish '" + ko + "': " + e.getMessage(), e);
     }
   }
 
-  /** Every module in the library, with the SHA-256 its hash file records. */
+  /**
+   * The kernel's types and symbols beside the module, {@code symbols.json} last: a reader that finds
+   * it finds the files it lists. Its release must be the module's.
+   */
+  private List<String> publishKernelFiles(Path ko, KernelRelease release, Map<String, byte[]> files) throws IOException {
+    if (files.isEmpty()) {
+      return List.of();
+    }
+    String said = Json.mapper().readTree(files.get(KernelSymbols.INDEX_FILE)).path("release").asText();
+    if (!said.equals(release.value())) {
+      throw new InvalidInputException("Failed to publish '" + ko.resolveSibling(KernelSymbols.INDEX_FILE) + "': it describes kernel '" + said
+          + "', not " + release);
+    }
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, byte[]> f : files.entrySet()) {
+      if (!f.getKey().equals(KernelSymbols.INDEX_FILE)) {
+        store.put(PREFIX + release.value() + "/" + f.getKey(), f.getValue(),
+            f.getKey().endsWith(".json") ? "application/json" : "application/octet-stream");
+        out.add(f.getKey());
+      }
+    }
+    store.put(PREFIX + release.value() + "/" + KernelSymbols.INDEX_FILE, files.get(KernelSymbols.INDEX_FILE), "application/json");
+    out.add(KernelSymbols.INDEX_FILE);
+    return out;
+  }
+
+  /** Every module in the library, with the SHA-256 its hash file records and the kernel files beside it. */
   public List<Entry> list() {
+    List<String> keys = store.keys(PREFIX);
+    Map<String, List<String>> beside = new HashMap<>();
+    for (String key : keys) {
+      String[] parts = key.split("/");
+      if (parts.length == 3 && KERNEL_FILES.contains(parts[2])) {
+        beside.computeIfAbsent(parts[1], k -> new ArrayList<>()).add(parts[2]);
+      }
+    }
     List<Entry> out = new ArrayList<>();
-    for (String key : store.keys(PREFIX)) {
+    for (String key : keys) {
       String[] parts = key.split("/");
       if (parts.length != 3 || !parts[2].equals("lime.ko.sha256")) {
         continue;
@@ -158,7 +213,8 @@ public final class ModuleLibrary {
         continue;
       }
       String hex = new String(sha.get(), StandardCharsets.US_ASCII).trim().split("\\s+")[0];
-      out.add(new Entry(r, Sha256.parse(hex), moduleKey(r)));
+      List<String> files = beside.getOrDefault(parts[1], List.of());
+      out.add(new Entry(r, Sha256.parse(hex), moduleKey(r), files.contains(KernelSymbols.INDEX_FILE) ? files : List.of()));
     }
     return out;
   }

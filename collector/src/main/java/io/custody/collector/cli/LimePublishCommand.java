@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code custody lime publish DIR --bucket B}: built modules into the capture bucket's module library. */
-@Command(name = "publish", description = "Store built modules in the module library: s3://BUCKET/lime/<release>/lime.ko and its SHA-256.",
+@Command(name = "publish", description = {"Store built modules in the module library: s3://BUCKET/lime/<release>/lime.ko and its SHA-256.",
+    "The kernel's btf, isf.json and symbols.json that lime build left beside a module go with it, after checking them against the SHA-256 symbols.json records."},
     mixinStandardHelpOptions = true, footerHeading = "%nExample:%n", footer = "  custody lime publish lime-modules --bucket acme-forensic-capture")
 final class LimePublishCommand extends CliCommand {
 
@@ -36,6 +37,9 @@ final class LimePublishCommand extends CliCommand {
       done = new CaptureSetup(session).publish(bucket, dir);
     }
     return Output.ok(new Published(bucket, done),
-        o -> done.forEach(e -> o.println("published   s3://" + bucket + "/" + e.key() + "  sha256 " + e.sha256())));
+        o -> done.forEach(e -> {
+          o.println("published   s3://" + bucket + "/" + e.key() + "  sha256 " + e.sha256());
+          e.kernelFiles().forEach(f -> o.println("published   s3://" + bucket + "/" + ModuleLibrary.PREFIX + e.release().value() + "/" + f));
+        }));
   }
 }

@@ -21,10 +21,13 @@ import io.custody.evidence.testing.MotoServer;
 import io.custody.evidence.workspace.Case;
 import io.custody.evidence.workspace.CaseStore;
 import io.custody.evidence.workspace.Item;
+import io.custody.lime.KernelRelease;
+import io.custody.lime.KernelSymbols;
 import io.custody.lime.ModuleLibrary;
 import io.custody.lime.TestModules;
 import io.custody.lime.capture.CaptureDocument;
 import io.custody.lime.capture.Transport;
+import io.custody.lime.symbols.TestImages;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,6 +36,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -319,6 +323,24 @@ class MemoryCaptureEmulatorTest {
     Files.writeString(bad.resolve("lime.ko.sha256"), "0".repeat(64) + "  lime.ko\n");
     assertThatThrownBy(() -> lib.publish(tmp.resolve("bad"))).hasMessageContaining("lime.ko.sha256 says");
     assertThat(lib.list()).extracting(ModuleLibrary.Entry::release).extracting(Object::toString).containsExactly(RELEASE);
+  }
+
+  @Test
+  void publish_kernelTypesBesideTheModule_inTheBucketAndListed() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("built").resolve(RELEASE));
+    Files.write(dir.resolve("lime.ko"), TestModules.fake(RELEASE));
+    byte[] vmlinuz = TestImages.bzImage("xz", TestImages.elf(TestImages.tinyBtf()));
+    KernelSymbols.make(KernelRelease.of(RELEASE), Map.of(), "boot/vmlinuz-" + RELEASE, vmlinuz, "boot/System.map-" + RELEASE,
+        "ffffffffffffffff B The real System.map is in the linux-image-<version>-dbg package\n".getBytes(StandardCharsets.US_ASCII)).writeTo(dir);
+    ModuleLibrary lib = new ModuleLibrary(new S3LibraryStore(clients.s3(), BUCKET));
+    assertThat(lib.publish(tmp.resolve("built")).get(0).kernelFiles()).containsExactly("btf", "symbols.json");
+    String prefix = "lime/" + RELEASE + "/";
+    assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(prefix + "btf")).asByteArray()).isEqualTo(TestImages.tinyBtf());
+    assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(prefix + "symbols.json")).asUtf8String()).contains("\"release\": \"" + RELEASE + "\"");
+    assertThat(lib.list()).singleElement().satisfies(e -> {
+      assertThat(e.sha256()).isEqualTo(Sha256.digest(TestModules.fake(RELEASE)));
+      assertThat(e.kernelFiles()).containsExactlyInAnyOrder("btf", "symbols.json");
+    });
   }
 
   static byte[] lime(boolean whole) {
