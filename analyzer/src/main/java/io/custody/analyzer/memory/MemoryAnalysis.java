@@ -141,6 +141,55 @@ public final class MemoryAnalysis {
     }
   }
 
+  /**
+   * Volatility's look at a fresh capture: finds the kernel with the capture's symbol table and walks
+   * the process list (nothing recorded in the case; the caller records the result with the capture).
+   *
+   * @param status ok, failed (the image is unusable to Volatility) or skipped (no table, no Volatility)
+   */
+  public record Check(String status, Integer processes, String reason, double seconds) {}
+
+  public static Check check(Case kase, String memoryItem, String symbolsItem, java.time.Duration timeout) {
+    long t0 = System.nanoTime();
+    Item item = kase.item(memoryItem, ItemType.MEMORY);
+    String version = Volatility.version();
+    if (version == null) {
+      return new Check("skipped", null, "Volatility 3 is not installed", 0);
+    }
+    Path raw = null;
+    try (SymbolTable table = SymbolTable.find(kase, item, symbolsItem)) {
+      if (table.path() == null) {
+        return new Check("skipped", null, table.missing(), 0);
+      }
+      Path scratch = Files.createDirectories(kase.dir().resolve("scratch"));
+      raw = Files.createTempFile(scratch, item.id() + "-check-", ".lime");
+      try (InputStream in = new ItemStream(kase, item)) {
+        Files.copy(in, raw, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      try (Volatility vol = new Volatility(raw, table.path(), scratch, timeout)) {
+        Volatility.Result r = vol.run("linux.pslist.PsList");
+        double s = (System.nanoTime() - t0) / 1e9;
+        if (!r.ok()) {
+          return new Check("failed", null, r.error(), s);
+        }
+        if (r.rows().isEmpty()) {
+          return new Check("failed", 0, "the process list is empty", s);
+        }
+        return new Check("ok", r.rows().size(), null, s);
+      }
+    } catch (IOException e) {
+      throw new HostException("Failed to check memory item '" + item.id() + "' with Volatility: " + e.getMessage(), e);
+    } finally {
+      if (raw != null) {
+        try {
+          Files.deleteIfExists(raw);
+        } catch (IOException e) {
+          System.err.println("custody: warning: could not remove the scratch copy " + raw + ": " + e.getMessage());
+        }
+      }
+    }
+  }
+
   private static KernelView readKernel(Case kase, Path raw, SymbolTable table, KernelOptions kernel) throws IOException {
     String version = Volatility.version();
     if (version == null) {

@@ -62,6 +62,17 @@ public final class MemoryCapture {
   private final Clock clock;
   private final Sleeper sleeper;
   private final Consumer<String> say;
+  private boolean volatilityCheck = true;
+  private int attempt = 1;
+
+  /**
+   * Whether Volatility checks each capture (default on), and which attempt this is (for the report).
+   */
+  public MemoryCapture check(boolean on, int attemptNumber) {
+    this.volatilityCheck = on;
+    this.attempt = attemptNumber;
+    return this;
+  }
 
   /** Waits between polls (tests pass one that does not sleep for real). */
   @FunctionalInterface
@@ -128,6 +139,7 @@ public final class MemoryCapture {
           run::symbolKey);
       report = report.withSymbols(symbols.item() == null ? null : symbols.item().id(), symbols.notes());
       run.symbols = symbols.item();
+      report = report.withCheck(check(kase, report, symbols));
       finish(run, report);
       return report;
     } catch (RuntimeException e) {
@@ -138,6 +150,25 @@ public final class MemoryCapture {
       }
       throw e;
     }
+  }
+
+  /**
+   * Volatility's check of the stored image (kernel found, process list walked) while the host still
+   * runs; skipped, and said, when there is no symbol table or no Volatility.
+   */
+  private CaptureCheck check(Case kase, CaptureReport report, SymbolsStore.Stored symbols) {
+    if (!volatilityCheck) {
+      return new CaptureCheck("skipped", null, "not asked for (--no-check)", 0, attempt);
+    }
+    if (!symbols.usable()) {
+      return new CaptureCheck("skipped", null, "no symbol table for this kernel: " + String.join("; ", symbols.notes()), 0, attempt);
+    }
+    say.accept("checking the capture with Volatility 3: does it find the kernel and walk the process list?");
+    io.custody.analyzer.memory.MemoryAnalysis.Check c = io.custody.analyzer.memory.MemoryAnalysis.check(kase, report.itemId(), symbols.item().id(),
+        Duration.ofMinutes(30));
+    say.accept("check: " + c.status() + (c.processes() == null ? "" : ", " + c.processes() + " processes") + (c.reason() == null ? "" : " (" + c.reason() + ")")
+        + String.format(java.util.Locale.ROOT, " in %.1f s", c.seconds()));
+    return new CaptureCheck(c.status(), c.processes(), c.reason(), Math.round(c.seconds() * 10) / 10.0, attempt);
   }
 
   private void checkManaged(Run run) {
@@ -259,8 +290,12 @@ public final class MemoryCapture {
         + report.bytes() + " bytes, host sha256 " + report.hostSha256() + ", workstation sha256 " + report.workstationSha256()
         + (report.hashesMatch() ? " (equal)" : " (DIFFERENT)") + "; LiME " + (report.inspection().clean() ? "complete" : "findings: "
         + report.inspection().findings().size()) + "; s3://" + run.req.bucket() + "/" + run.imageKey() + " etag " + run.etag
-        + (report.notes().isEmpty() ? "" : "; " + String.join("; ", report.notes()));
-    run.kase.log().complete(run.intent, Event.of("acquired").objects(objects).notes(notes), report.outcome());
+        + (report.notes().isEmpty() ? "" : "; " + String.join("; ", report.notes()))
+        + (report.check() == null ? "" : "; Volatility check (attempt " + report.check().attempt() + "): " + report.check().status()
+            + (report.check().processes() == null ? "" : ", " + report.check().processes() + " processes")
+            + (report.check().reason() == null ? "" : ", " + report.check().reason()));
+    Outcome outcome = report.check() != null && report.check().failed() && report.outcome() == Outcome.SUCCEEDED ? Outcome.PARTIAL : report.outcome();
+    run.kase.log().complete(run.intent, Event.of("acquired").objects(objects).notes(notes), outcome);
     run.closed = true;
     if (!report.hashesMatch()) {
       throw new IntegrityException("Failed to capture memory of '" + run.req.instance() + "': the workstation's SHA-256 "

@@ -60,16 +60,42 @@ final class AcquireMemoryCommand extends CliCommand {
       description = "How often to poll SSM and S3 (default 5s).")
   Duration poll;
 
+  @Option(names = "--retry", paramLabel = "N", defaultValue = "0",
+      description = {"Capture again, up to N times, when Volatility 3 cannot walk the process list in the image (a smeared",
+          "capture, common on busy hosts). Default: ${DEFAULT-VALUE}."})
+  int retry;
+
+  @Option(names = "--no-check", description = {"Do not check the capture with Volatility 3 (the check needs the capture's symbol table",
+      "and a copy of the image in the case's scratch folder)."})
+  boolean noCheck;
+
   @Override
   protected Output run() {
+    if (retry < 0 || retry > 10) {
+      throw new io.custody.evidence.InvalidInputException("Failed to parse --retry " + retry + ": expected 0 to 10");
+    }
     CaptureRequest req = request();
     Case c = kase.load();
-    CaptureReport r;
+    CaptureReport r = null;
     try (AwsSession session = aws.open(); TerminalProgress bar = TerminalProgress.start("Storing memory of " + instanceId, -1)) {
-      r = new MemoryCapture(session, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()), msg -> System.err.println("custody: " + msg))
-          .acquire(c, req, bar);
+      for (int attempt = 1; ; attempt++) {
+        r = new MemoryCapture(session, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()), msg -> System.err.println("custody: " + msg))
+            .check(!noCheck, attempt).acquire(c, req, bar);
+        if (r.check() == null || !r.check().failed()) {
+          break;
+        }
+        // recorded as partial: the host keeps running, and contain --stop refuses until a capture succeeds
+        String why = "Volatility 3 could not walk the process list in the image of " + instanceId + " (" + r.check().reason() + "); item "
+            + r.itemId() + " is kept, marked partial";
+        if (attempt > retry) {
+          throw new io.custody.evidence.PartialAcquisitionException("Failed to capture usable memory: " + why
+              + "; the host was left running: capture again (--retry N) before isolating or stopping it");
+        }
+        System.err.println("custody: " + why + "; capturing again (attempt " + (attempt + 1) + " of " + (retry + 1) + ")");
+      }
     }
-    return Output.ok(r, out -> render(r, out));
+    CaptureReport done = r;
+    return Output.ok(done, out -> render(done, out));
   }
 
   private CaptureRequest request() {
@@ -100,6 +126,13 @@ final class AcquireMemoryCommand extends CliCommand {
       out.println("  " + f);
     }
     out.println("s3          " + r.s3Uri());
+    if (r.symbolsItem() != null) {
+      out.println("symbols     " + r.symbolsItem());
+    }
+    if (r.check() != null) {
+      out.println("check       " + r.check().status() + (r.check().processes() == null ? "" : ", " + r.check().processes() + " processes")
+          + (r.check().reason() == null ? "" : " (" + r.check().reason() + ")") + (r.check().attempt() > 1 ? ", attempt " + r.check().attempt() : ""));
+    }
     out.printf(Locale.ROOT, "took        %.1f s (%.1f MiB/s)%n", r.seconds(), r.bytes() / 1048576.0 / Math.max(r.seconds(), 0.001));
     r.notes().forEach(n -> out.println("note        " + n));
   }
