@@ -16,18 +16,25 @@ import threading
 import time
 
 MINER = r"""#!/bin/bash
-# the attacker's miner, as it ran on web-1 (a stand-in: it only sleeps, holding its configuration)
+# the attacker's miner, as it ran on web-1 (a stand-in: it holds its configuration and a connection to
+# its "pool", a listener on the guest's loopback, and waits on it; it makes no child processes)
 POOL="stratum+tcp://pool.minexmr.example:4444"
 WALLET="44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A"
 ARGS="--donate-level 1 -o $POOL -u $WALLET -k --tls"
-while :; do sleep 5; done
+exec 3<>/dev/tcp/127.0.0.1/3333
+while :; do read -r -t 3600 -u 3 job || read -r -t 3600 job < /var/tmp/.x/f; done
 """
 
 PRE = r"""mkdir -p /var/tmp/.x
 cp /job/miner.sh /var/tmp/.x/kworker.sh
+mkfifo /var/tmp/.x/f
+sleep 100000 > /var/tmp/.x/f &
+sleep 100000 | nc -l -p 3333 > /dev/null 2>&1 &
+sleep 1
 cd /var/tmp/.x && bash -c 'exec -a "[kworker/u4:2]" bash /var/tmp/.x/kworker.sh' </dev/null >/dev/null 2>&1 &
 sleep 1
 echo "LAB-MINER-PID $!"
+echo LAB-PS-BEGIN; ps -o pid,ppid,comm,args; echo LAB-PS-END
 """
 
 PARAM = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")

@@ -12,6 +12,7 @@ action was found and the bundle verifies (with custody-verify and by hand with V
 import argparse
 import datetime as dt
 import json
+import re
 import os
 import shutil
 import socket
@@ -181,6 +182,12 @@ class Lab:
         self.check("memory: captured complete and verified (exit 0)", r.returncode == 0, f"exit {r.returncode}")
         self.check("memory: host and workstation SHA-256 equal", rep.get("host_sha256") and rep.get("host_sha256") == rep.get("workstation_sha256"))
         self.check("memory: kernel release is the guest's", rep.get("kernel_release") == release, rep.get("kernel_release"))
+        self.check("memory: the capture's symbols stored and checked by Volatility 3",
+                   bool(rep.get("symbols_item")) and (rep.get("check") or {}).get("status") == "ok", json.dumps(rep.get("check")))
+        t_method = rep.get("method")
+        self.truth["memory_method"] = {"method": t_method, "reason": rep.get("method_reason")} if t_method else None
+        m = re.search(r"LAB-MINER-PID (\d+)", agent.serial)
+        self.truth["miner_pid"] = int(m.group(1)) if m else None
         version = agent.between("GUEST-VERSION-BEGIN", "GUEST-VERSION-END")
         self.truth["guest_banner"] = version.strip() if version else None
         self.truth["memory_item"] = rep.get("item_id")
@@ -314,6 +321,35 @@ class Lab:
             self.check("memory: the guest kernel's banner found", t.get("guest_banner") in banners)
             rules = {m.get("rule") for m in rep.get("yara") or []}
             self.check("memory: YARA finds the miner's pool and wallet (lab/yara)", "lab_xmrig_pool_config" in rules, str(rules))
+            kernel = rep.get("kernel") or {}
+            self.check("memory: Volatility 3 read the kernel with the capture's own symbols", kernel.get("status") == "ok",
+                       f"{kernel.get('status')}: {kernel.get('reason')}")
+            pid = t.get("miner_pid")
+            procs = {p.get("pid"): p for p in kernel.get("processes", [])}
+            miner = procs.get(pid) or {}
+            parent = procs.get(miner.get("ppid")) or {}
+            t["memory_miner"] = {"pid": pid, "ppid": miner.get("ppid"), "parent": parent.get("comm"), "comm": miner.get("comm"),
+                                 "args": miner.get("args"), "exe": miner.get("exe")}
+            self.check("memory: the miner's PID, command line and parent in the process list",
+                       bool(miner) and "/var/tmp/.x/kworker.sh" in (miner.get("args") or "") and bool(parent), json.dumps(t["memory_miner"]))
+            conns = [s for s in kernel.get("sockets", []) if s.get("pid") == pid and s.get("destination_port") == "3333"]
+            t["memory_miner_connection"] = conns[0] if conns else None
+            self.check("memory: the miner's connection to its pool, with its PID", bool(conns), json.dumps(kernel.get("sockets", [])[:20]))
+            names = {(f.get("rule_id"), f.get("address")) for f in rep.get("findings", [])}
+            who = f"pid {pid} ({miner.get('comm')})"
+            self.check("memory: findings name the miner (a script from /var/tmp, a kernel-thread disguise)",
+                       ("memory-process-from-temp-dir", who) in names and ("memory-process-disguised", who) in names, str(sorted(names)))
+            t["volatility_plugins"] = [(p.get("plugin"), p.get("seconds"), p.get("ok")) for p in kernel.get("plugins", [])]
+            mm = t["memory_miner"]
+            say(f"     | miner: pid {mm['pid']} ({mm['comm']}), parent {mm['ppid']} ({mm['parent']}), command line '{mm['args']}', "
+                f"executable {mm['exe']}")
+            c = t.get("memory_miner_connection")
+            if c:
+                say(f"     | its connection: {c.get('proto')} {c.get('source')}:{c.get('source_port')} -> "
+                    f"{c.get('destination')}:{c.get('destination_port')} {c.get('state')} (fd {c.get('fd')})")
+            meth = t.get("memory_method") or {}
+            say(f"     | captured with {meth.get('method') or 'LiME'}" + (f" ({meth.get('reason')})" if meth.get("reason") else ""))
+            say("     | Volatility plugins: " + ", ".join(f"{p} {s} s" for p, s, _ in t["volatility_plugins"]))
 
         self.custody("Write the report", "report", "--case", CASE)
         status = json.loads(self.custody("Case status", "case", "status", "--case", CASE, "--json").stdout)

@@ -49,12 +49,13 @@ final class CaseReader {
     List<ReportData.Acquisition> acquisitions = new ArrayList<>();
     List<ReportData.Analysis> analyses = new ArrayList<>();
     List<ReportData.Finding> findings = new ArrayList<>();
+    List<ReportData.MemoryView> memory = new ArrayList<>();
     for (Item i : kase.items()) {
       if (i.type() != ItemType.ANALYSIS) {
         acquisitions.add(new ReportData.Acquisition(i.id(), i.type().label(), i.sourceId(), i.acquiredUtc(), i.size(), i.hashes().sha256().hex(),
             i.hashes().md5(), i.hashes().sha1(), i.dir() + " (" + i.segments().size() + " file(s), " + i.compression().label() + ")", i.origin(), i.notes()));
       } else if (i.name().toLowerCase(java.util.Locale.ROOT).endsWith(".json")) {
-        analyses.add(analysis(kase, i, findings));
+        analyses.add(analysis(kase, i, findings, memory));
       } else {
         analyses.add(new ReportData.Analysis(i.id(), i.name(), null, i.hashes().sha256().hex(), i.size(), 0, Map.of(), null));
       }
@@ -86,7 +87,7 @@ final class CaseReader {
     return new ReportData(ReportData.KIND, ToolVersion.tool(), now,
         new ReportData.CaseSummary(info.id(), info.examiner(), info.organization(), info.description(), info.openedUtc(), info.host()),
         new ReportData.Custody(chain.count(), chain.head().hex(), chain.intact(), problems, open), summary, steps, acquisitions, analyses,
-        findings.size() > MAX_LISTED ? findings.subList(0, MAX_LISTED) : findings, log);
+        findings.size() > MAX_LISTED ? findings.subList(0, MAX_LISTED) : findings, memory.isEmpty() ? null : memory, log);
   }
 
   private static List<String> targets(List<CustodyObject> objects) {
@@ -98,7 +99,7 @@ final class CaseReader {
     return out;
   }
 
-  private static ReportData.Analysis analysis(Case kase, Item i, List<ReportData.Finding> findings) {
+  private static ReportData.Analysis analysis(Case kase, Item i, List<ReportData.Finding> findings, List<ReportData.MemoryView> memory) {
     String sha = i.hashes().sha256().hex();
     if (i.size() > MAX_JSON || i.compression() != io.custody.evidence.segment.Compression.NONE || i.segments().size() != 1) {
       return new ReportData.Analysis(i.id(), i.name(), null, sha, i.size(), 0, Map.of(), "not read: stored compressed, segmented or larger than " + MAX_JSON + " bytes");
@@ -123,7 +124,48 @@ final class CaseReader {
         }
       }
     }
+    if ("custody.memory-analysis".equals(kind) && doc.path("kernel").isObject()) {
+      memory.add(memoryView(i, doc));
+    }
     return new ReportData.Analysis(i.id(), i.name(), kind, sha, i.size(), findings.size() - before, facts(doc), null);
+  }
+
+  /** The process tree and connections of a memory analysis that Volatility read (read generically, as JSON). */
+  private static ReportData.MemoryView memoryView(Item i, JsonNode doc) {
+    JsonNode k = doc.path("kernel");
+    java.util.Set<Long> flagged = new java.util.HashSet<>();
+    for (JsonNode f : doc.path("findings")) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("^pid (\\d+) ").matcher(f.path("address").asText(""));
+      if (m.find()) {
+        flagged.add(Long.parseLong(m.group(1)));
+      }
+    }
+    List<ReportData.Proc> procs = new ArrayList<>();
+    for (JsonNode p : k.path("processes")) {
+      if (procs.size() >= MAX_LISTED * 4) {
+        break;
+      }
+      long pid = p.path("pid").asLong();
+      procs.add(new ReportData.Proc(pid, p.path("ppid").asLong(), text(p, "comm"), text(p, "args"), text(p, "uid"), text(p, "exe"), text(p, "started"),
+          p.path("kernel_thread").asBoolean(), flagged.contains(pid)));
+    }
+    List<ReportData.Conn> conns = new ArrayList<>();
+    for (JsonNode s : k.path("sockets")) {
+      String family = text(s, "family");
+      if (family == null || !family.startsWith("AF_INET") || conns.size() >= MAX_LISTED) {
+        continue;
+      }
+      long pid = s.path("pid").asLong();
+      conns.add(new ReportData.Conn(pid, text(s, "process"), text(s, "proto"), text(s, "source") + ":" + text(s, "source_port"),
+          text(s, "destination") + ":" + text(s, "destination_port"), text(s, "state"), flagged.contains(pid)));
+    }
+    List<String> hidden = new ArrayList<>();
+    for (JsonNode m : k.path("modules")) {
+      if (m.path("hidden").asBoolean()) {
+        hidden.add(text(m, "name") + (text(m, "address") == null ? "" : " at " + text(m, "address")));
+      }
+    }
+    return new ReportData.MemoryView(i.id(), text(doc, "source_id"), text(doc, "item_id"), text(k, "status"), text(k, "reason"), procs, conns, hidden);
   }
 
   private static String source(String kind, String name) {

@@ -38,6 +38,7 @@ final class HtmlReport {
     acquisitions(h, d);
     findings(h, d);
     chart(h, d);
+    memory(h, d);
     analyses(h, d);
     log(h, d);
     h.append("<p><small>Generated ").append(esc(d.generatedUtc())).append(" by ").append(esc(d.tool()))
@@ -178,6 +179,59 @@ final class HtmlReport {
       titles.add(title);
     } catch (DateTimeParseException ignored) {
       // undated: not drawn
+    }
+  }
+
+  /** Per memory analysis: the process tree (kernel threads folded under kthreadd) and the network connections. */
+  private static void memory(StringBuilder h, ReportData d) {
+    if (d.memory() == null) {
+      return;
+    }
+    for (ReportData.MemoryView m : d.memory()) {
+      h.append("<h2>Memory of ").append(esc(m.sourceId())).append("</h2><p><small>").append(esc(m.memoryItem()))
+          .append(", read by Volatility 3 (analysis ").append(esc(m.item())).append(")</small></p>\n");
+      if (!"ok".equals(m.status())) {
+        h.append("<p class=\"bad\">Volatility could not read the kernel's structures: ").append(esc(m.reason())).append("</p>\n");
+        continue;
+      }
+      if (!m.hiddenModules().isEmpty()) {
+        h.append("<p class=\"bad\">Kernel modules hidden from the module list: ").append(esc(String.join(", ", m.hiddenModules()))).append("</p>\n");
+      }
+      java.util.Map<Long, List<ReportData.Proc>> children = new java.util.TreeMap<>();
+      java.util.Set<Long> pids = new java.util.HashSet<>();
+      m.processes().forEach(p -> pids.add(p.pid()));
+      long kthreads = m.processes().stream().filter(p -> p.kernelThread() && p.pid() != 2).count();
+      m.processes().forEach(p -> children.computeIfAbsent(pids.contains(p.ppid()) && p.ppid() != p.pid() ? p.ppid() : -1L, x -> new ArrayList<>()).add(p));
+      h.append("<h3>Process tree</h3><table><tr><th>PID</th><th>process</th><th>uid</th><th>started (UTC)</th><th>command line</th><th>executable</th></tr>");
+      tree(h, children, -1L, 0, new java.util.HashSet<>(), kthreads);
+      h.append("</table>\n<h3>Network connections</h3>");
+      if (m.connections().isEmpty()) {
+        h.append("<p>None.</p>\n");
+        continue;
+      }
+      h.append("<table><tr><th>PID</th><th>process</th><th>proto</th><th>local</th><th>remote</th><th>state</th></tr>");
+      for (ReportData.Conn c : m.connections()) {
+        String mark = c.flagged() ? " class=\"bad\"" : "";
+        h.append("<tr").append(mark).append("><td>").append(c.pid()).append("</td><td>").append(esc(c.process())).append("</td><td>").append(esc(c.proto()))
+            .append("</td><td>").append(esc(c.local())).append("</td><td>").append(esc(c.remote())).append("</td><td>").append(esc(c.state()))
+            .append("</td></tr>");
+      }
+      h.append("</table>\n");
+    }
+  }
+
+  private static void tree(StringBuilder h, java.util.Map<Long, List<ReportData.Proc>> children, long parent, int depth, java.util.Set<Long> seen,
+      long kthreads) {
+    for (ReportData.Proc p : children.getOrDefault(parent, List.of())) {
+      if ((p.kernelThread() && p.pid() != 2) || !seen.add(p.pid()) || depth > 64) {
+        continue;
+      }
+      String mark = p.flagged() ? " class=\"bad\"" : "";
+      h.append("<tr").append(mark).append("><td>").append(p.pid()).append("</td><td>").append("&nbsp;&nbsp;".repeat(depth)).append(depth > 0 ? "└ " : "")
+          .append(esc(p.comm())).append(p.pid() == 2 && kthreads > 0 ? " <small>(and " + kthreads + " kernel threads)</small>" : "")
+          .append("</td><td>").append(esc(p.uid())).append("</td><td>").append(esc(p.started())).append("</td><td class=\"h\">")
+          .append(esc(p.args())).append("</td><td class=\"h\">").append(esc(p.exe())).append("</td></tr>");
+      tree(h, children, p.pid(), depth + 1, seen, kthreads);
     }
   }
 

@@ -14,7 +14,7 @@ import java.util.Map;
  * custody log.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"kind", "tool", "generated_utc", "case", "custody", "summary", "containment", "acquisitions", "analyses", "findings", "log"})
+@JsonPropertyOrder({"kind", "tool", "generated_utc", "case", "custody", "summary", "containment", "acquisitions", "analyses", "findings", "memory", "log"})
 public record ReportData(
     @JsonProperty("kind") String kind,
     @JsonProperty("tool") String tool,
@@ -26,6 +26,7 @@ public record ReportData(
     @JsonProperty("acquisitions") List<Acquisition> acquisitions,
     @JsonProperty("analyses") List<Analysis> analyses,
     @JsonProperty("findings") List<Finding> findings,
+    @JsonProperty("memory") List<MemoryView> memory,
     @JsonProperty("log") List<LogEntry> log) {
 
   public static final String KIND = "custody.report";
@@ -65,6 +66,28 @@ public record ReportData(
   public record Finding(@JsonProperty("source") String source, @JsonProperty("item") String item, @JsonProperty("severity") Severity severity,
       @JsonProperty("rule") String rule, @JsonProperty("where") String where, @JsonProperty("time_utc") String time,
       @JsonProperty("reason") String reason, @JsonProperty("evidence") String evidence) {}
+
+  /**
+   * The kernel's view of one memory analysis (Volatility 3): the process tree, the network connections
+   * with their processes, and the modules hidden from the module list.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record MemoryView(@JsonProperty("item") String item, @JsonProperty("source_id") String sourceId,
+      @JsonProperty("memory_item") String memoryItem, @JsonProperty("status") String status, @JsonProperty("reason") String reason,
+      @JsonProperty("processes") List<Proc> processes, @JsonProperty("connections") List<Conn> connections,
+      @JsonProperty("hidden_modules") List<String> hiddenModules) {}
+
+  /** A process of the tree; {@code flagged}: a finding names it. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Proc(@JsonProperty("pid") long pid, @JsonProperty("ppid") long ppid, @JsonProperty("comm") String comm,
+      @JsonProperty("args") String args, @JsonProperty("uid") String uid, @JsonProperty("exe") String exe, @JsonProperty("started") String started,
+      @JsonProperty("kernel_thread") boolean kernelThread, @JsonProperty("flagged") boolean flagged) {}
+
+  /** A network connection (or listener) and the process holding it. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Conn(@JsonProperty("pid") long pid, @JsonProperty("process") String process, @JsonProperty("proto") String proto,
+      @JsonProperty("local") String local, @JsonProperty("remote") String remote, @JsonProperty("state") String state,
+      @JsonProperty("flagged") boolean flagged) {}
 
   /** One custody entry. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
