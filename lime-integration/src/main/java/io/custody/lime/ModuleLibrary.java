@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * symbols.json}, which records their SHA-256), in an object store (the capture bucket in S3; this
  * module knows the layout, the collector brings the store). A capture hands the host a presigned GET
  * of the module for its kernel together with the SHA-256 recorded here, which the host checks before
- * insmod.
+ * insmod. Beside the modules it may hold AVML ({@code lime/avml/avml} and {@code avml.sha256}), the
+ * userland acquirer a capture falls back to on a kernel without a module.
  */
 public final class ModuleLibrary {
 
@@ -48,6 +49,11 @@ public final class ModuleLibrary {
   public static final String SOURCE_KEY = PREFIX + "source/" + SOURCE_FILE;
 
   private static final Set<String> KERNEL_FILES = Set.of(KernelSymbols.BTF_FILE, KernelSymbols.ISF_FILE, KernelSymbols.INDEX_FILE);
+  /** Where {@code lime build --avml} puts AVML in its output folder, and where it lives in the library (under {@link #PREFIX}). */
+  public static final String AVML_FILE = "avml/avml";
+  public static final String AVML_KEY = PREFIX + AVML_FILE;
+  /** AVML is a small static binary; anything larger is refused. */
+  private static final long AVML_MAX_BYTES = 64L << 20;
 
   private final Store store;
 
@@ -95,15 +101,72 @@ public final class ModuleLibrary {
         throw new InvalidInputException("Failed to list '" + dir + "': " + e.getMessage(), e);
       }
     }
-    if (kos.isEmpty()) {
-      throw new InvalidInputException("Failed to publish LiME modules from '" + dir + "': no lime.ko in it or in its <release>/ folders");
+    boolean avml = Files.isRegularFile(dir.resolve(AVML_FILE));
+    if (kos.isEmpty() && !avml) {
+      throw new InvalidInputException("Failed to publish LiME modules from '" + dir + "': no lime.ko in it or in its <release>/ folders, and no "
+          + AVML_FILE);
     }
     List<Entry> out = new ArrayList<>();
     for (Path ko : kos) {
       out.add(publishOne(ko, !ko.getParent().equals(dir)));
     }
     publishSource(dir);
+    if (avml) {
+      publishAvml(dir.resolve(AVML_FILE));
+    }
     return out;
+  }
+
+  /**
+   * Copies an AVML binary into {@code out/avml/avml} with its {@code avml.sha256}, for {@link #publish}.
+   *
+   * @throws InvalidInputException when it is not an x86-64 ELF executable of a sane size
+   */
+  public static Sha256 stageAvml(Path binary, Path out) {
+    try {
+      byte[] b = readAvml(binary);
+      Path target = out.resolve(AVML_FILE);
+      Files.createDirectories(target.getParent());
+      Files.write(target, b);
+      Sha256 sha = Sha256.digest(b);
+      Files.writeString(target.resolveSibling("avml.sha256"), sha.hex() + "  avml\n", StandardCharsets.US_ASCII);
+      return sha;
+    } catch (IOException e) {
+      throw new InvalidInputException("Failed to copy AVML '" + binary + "' into '" + out + "': " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] readAvml(Path binary) throws IOException {
+    if (!Files.isRegularFile(binary) || Files.size(binary) > AVML_MAX_BYTES) {
+      throw new InvalidInputException("Failed to use AVML '" + binary + "': not a file of at most " + (AVML_MAX_BYTES >> 20) + " MiB");
+    }
+    byte[] b = Files.readAllBytes(binary);
+    // ELF magic, 64-bit, little-endian, e_machine x86-64 (62): the hosts are x86-64 Linux
+    if (b.length < 64 || b[0] != 0x7f || b[1] != 'E' || b[2] != 'L' || b[3] != 'F' || b[4] != 2 || b[5] != 1 || b[18] != 62 || b[19] != 0) {
+      throw new InvalidInputException("Failed to use AVML '" + binary + "': not an x86-64 ELF executable");
+    }
+    return b;
+  }
+
+  private void publishAvml(Path binary) {
+    try {
+      byte[] b = readAvml(binary);
+      Sha256 sha = Sha256.digest(b);
+      Path shaFile = binary.resolveSibling("avml.sha256");
+      if (Files.isRegularFile(shaFile) && !Sha256.parse(Files.readString(shaFile, StandardCharsets.US_ASCII).trim().split("\\s+")[0]).equals(sha)) {
+        throw new InvalidInputException("Failed to publish '" + binary + "': its SHA-256 differs from avml.sha256");
+      }
+      store.put(AVML_KEY, b, "application/octet-stream");
+      store.put(AVML_KEY + ".sha256", (sha.hex() + "  avml\n").getBytes(StandardCharsets.US_ASCII), "text/plain");
+    } catch (IOException e) {
+      throw new InvalidInputException("Failed to publish '" + binary + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** AVML in the library and its SHA-256, if it was published. */
+  public Optional<Sha256> avml() {
+    return store.getSmall(AVML_KEY + ".sha256", 4096)
+        .map(b -> Sha256.parse(new String(b, StandardCharsets.US_ASCII).trim().split("\\s+")[0]));
   }
 
   /** The LiME source archive, when {@code dir} has one (checked against its hash file). */

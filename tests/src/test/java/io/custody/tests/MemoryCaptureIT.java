@@ -63,14 +63,17 @@ class MemoryCaptureIT {
       assertThat(agent.script).doesNotContain("{{");
 
       JsonNode report = Json.mapper().readTree(acquire.out());
-      System.out.println("acquire memory: " + report.path("bytes").asLong() + " bytes in " + report.path("seconds").asDouble() + " s\n" + acquire.err());
+      System.out.println("acquire memory: " + report.path("bytes").asLong() + " bytes in " + report.path("seconds").asDouble() + " s; "
+          + aws.hostTiming() + "\n" + acquire.err());
       assertThat(report.path("outcome").asText()).isEqualTo("succeeded");
       assertThat(report.path("kernel_release").asText()).isEqualTo(guest.release);
+      assertThat(report.path("method").asText()).isEqualTo("lime");
+      assertThat(report.path("method_reason").asText()).contains("has LiME for kernel " + guest.release, "the kernel loaded it");
       // (b) the host's and the workstation's SHA-256 are equal, and equal to the bytes in the case
       String host = report.path("host_sha256").asText();
       assertThat(report.path("workstation_sha256").asText()).isEqualTo(host);
       assertThat(report.path("host_hasher").asText()).as("the guest kernel has sha256: LiME's own digest").isEqualTo("lime-digest");
-      Path dump = extract(home, report.path("item_id").asText());
+      Path dump = extract(home, "IR-MEM", report.path("item_id").asText());
       assertThat(sha256(dump).hex()).isEqualTo(host);
 
       // (a) the dump is complete against the guest's own /proc/iomem, as printed on its console
@@ -214,6 +217,55 @@ class MemoryCaptureIT {
     }
   }
 
+  /**
+   * The library has no module for the guest's kernel (only one for another kernel) but has AVML, as
+   * {@code custody lime build --avml} and {@code lime publish} put it there: method auto falls to
+   * AVML, which the host fetches into its RAM folder and runs on /proc/kcore, writing LiME format
+   * into a FIFO that the host hashes (sha256sum) and uploads like LiME's stream.
+   */
+  @Test
+  void acquireMemory_noModuleButAvmlInLibrary_avmlCapturesCompleteAndVerified() throws Exception {
+    LimeGuest guest = LimeGuest.ensure();
+    Path avml = avml();
+    try (Emulated aws = new Emulated()) {
+      otherKernelModule(guest);
+      ok(aws.cli.custody("lime", "build", "--avml", avml.toString(), "--out", tmp.resolve("modules").toString()));
+      ok(aws.cli.custody("lime", "publish", "--bucket", BUCKET, tmp.resolve("modules").toString(), "--endpoint-url", aws.endpoint));
+      ok(aws.cli.custody("lime", "install-document", "--endpoint-url", aws.endpoint));
+      ok(aws.cli.custody("case", "open", "--case", "IR-MEM5", "--examiner", "Jane Doe"));
+      SsmAgentEmulator agent = aws.agent(guest);
+      Run acquire = aws.acquire(agent, "IR-MEM5", "--timeout", "15m", "--json");
+      LimeGuest.Boot boot = agent.boot.get();
+      assertThat(agent.error.get()).as("agent: %s", agent.error.get()).isNull();
+      assertThat(acquire.exit()).as("acquire memory: %s\nguest job:\n%s", acquire.err(), boot.job()).isZero();
+      JsonNode report = Json.mapper().readTree(acquire.out());
+      System.out.println("acquire memory (AVML): " + report.path("bytes").asLong() + " bytes in " + report.path("seconds").asDouble() + " s; "
+          + aws.hostTiming() + "\n" + acquire.err());
+      assertThat(report.path("outcome").asText()).isEqualTo("succeeded");
+      assertThat(report.path("method").asText()).isEqualTo("avml");
+      assertThat(report.path("method_reason").asText()).isEqualTo("no LiME module for kernel " + guest.release + " in the module library");
+      assertThat(report.path("host_hasher").asText()).isEqualTo("sha256sum");
+      String host = report.path("host_sha256").asText();
+      assertThat(report.path("workstation_sha256").asText()).isEqualTo(host);
+      assertThat(boot.job()).contains("AVML reading /proc/kcore", "status ok", "method avml").doesNotContain("LiME listening");
+      Path dump = extract(aws.home, "IR-MEM5", report.path("item_id").asText());
+      assertThat(sha256(dump).hex()).isEqualTo(host);
+      Path iomem = tmp.resolve("guest-iomem.txt");
+      Files.writeString(iomem, boot.iomem());
+      // AVML's LiME has records of at most 16 MiB, none for a block it read as all zero, and whole pages
+      // of /proc/kcore only: whole as AVML writes it (--avml), not to the check of one record per range
+      Run inspect = aws.cli.custody("lime", "inspect", dump.toString(), "--iomem", iomem.toString(), "--avml");
+      System.out.println(inspect.out());
+      assertThat(inspect.exit()).as(inspect.out() + inspect.err()).isZero();
+      assertThat(inspect.out()).contains("LIME OK (complete");
+      assertThat(report.path("inspection").path("clean").asBoolean()).isTrue();
+      assertThat(aws.cli.custody("lime", "inspect", dump.toString(), "--iomem", iomem.toString()).exit()).isNotZero();
+      var kase = CaseStore.at(aws.home, Clock.systemUTC()).load("IR-MEM5");
+      assertThat(Acquisitions.state(kase.log().verify().entries(), aws.instanceId, "memory")).isEqualTo(Acquisitions.State.SUCCEEDED);
+      assertThat(kase.log().verify().entries()).anyMatch(e -> String.valueOf(e.notes()).contains("method avml (no LiME module for kernel"));
+    }
+  }
+
   @Test
   void acquireMemory_noModuleForTheGuestKernel_hostStopsUploadAbortedMemoryUnfinished() throws Exception {
     LimeGuest guest = LimeGuest.ensure();
@@ -230,7 +282,8 @@ class MemoryCaptureIT {
       assertThat(agent.error.get()).isNull();
       LimeGuest.Boot boot = agent.boot.get();
       assertThat(acquire.exit()).as(acquire.err()).isEqualTo(5);
-      assertThat(acquire.err()).contains("no LiME module for kernel " + guest.release);
+      // method auto, but the library has no AVML either
+      assertThat(acquire.err()).contains("no LiME module for kernel " + guest.release + " in the module library; the module library has no AVML");
       assertThat(boot.exit()).isNotZero();
       assertThat(boot.job()).contains("status failed", "module not-loaded").doesNotContain("LiME listening");
       assertThat(s3.listMultipartUploads(b -> b.bucket(BUCKET)).uploads()).isEmpty();
@@ -305,6 +358,17 @@ class MemoryCaptureIT {
       return r;
     }
 
+    /** What the host's result.json says of the capture's own time (module or AVML started to stream done). */
+    String hostTiming() throws IOException {
+      String key = s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("custody/")).contents().stream().map(o -> o.key())
+          .filter(k -> k.endsWith("/result.json")).reduce((a, b) -> b).orElseThrow();
+      JsonNode r = Json.mapper().readTree(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray());
+      double secs = Double.parseDouble(r.path("uptime").path("captured").asText()) - Double.parseDouble(r.path("uptime").path("module_loaded").asText());
+      long bytes = r.path("bytes").asLong();
+      return String.format(java.util.Locale.ROOT, "host: %s streamed %d bytes in %.1f s (%.1f MiB/s)", r.path("method").asText(), bytes, secs,
+          bytes / 1048576.0 / Math.max(secs, 0.001));
+    }
+
     @Override
     public void close() {
       s3.close();
@@ -325,9 +389,19 @@ class MemoryCaptureIT {
     assertThat(r.exit()).as(r.err()).isZero();
   }
 
+  /** The AVML binary that scripts/avml builds once into the cache (cargo, crates.io). */
+  private static Path avml() {
+    Run r = Run.of(Cli.REPO.toFile().toPath(), Map.of(), List.of(Cli.REPO.resolve("scripts/avml").toString(), "build"));
+    if (r.exit() != 0) {
+      throw new IllegalStateException("AVML cannot be built here (scripts/avml build exit " + r.exit() + "):\n" + r.err());
+    }
+    String[] lines = r.out().strip().split("\n");
+    return Path.of(lines[lines.length - 1]);
+  }
+
   /** cat the item's segments | zstd -dc, as VERIFY.txt would. */
-  private Path extract(Path home, String itemId) throws IOException, InterruptedException {
-    Path caseDir = home.resolve("cases/IR-MEM");
+  private Path extract(Path home, String caseId, String itemId) throws IOException, InterruptedException {
+    Path caseDir = home.resolve("cases/" + caseId);
     JsonNode item = Json.mapper().readTree(Files.readAllBytes(caseDir.resolve("items/" + itemId + ".json")));
     List<String> cmd = new ArrayList<>(List.of("zstd", "-dc", "-q"));
     item.path("segments").forEach(s -> cmd.add(caseDir.resolve(item.path("dir").asText()).resolve(s.path("file").asText()).toString()));

@@ -15,9 +15,11 @@ import java.util.List;
  * @param hostHasher what computed the host's SHA-256: {@code lime-digest} (LiME's own digest, in the
  *     host's kernel) or {@code sha256sum} (on a copy of the stream); {@code unknown} otherwise
  * @param seconds from the intent to the item recorded
+ * @param method what read the memory on the host: {@code lime} or {@code avml}
+ * @param methodReason why the host used it (with method auto: why not LiME), as the host said
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"case", "instance_id", "instance_type", "memory_mib", "kernel_release", "outcome", "item_id", "bytes", "host_sha256",
+@JsonPropertyOrder({"case", "instance_id", "instance_type", "memory_mib", "kernel_release", "method", "method_reason", "outcome", "item_id", "bytes", "host_sha256",
     "host_hasher", "workstation_sha256", "s3_uri", "command_id", "parts", "part_size", "seconds", "inspection", "symbols_item", "check", "notes"})
 public record CaptureReport(
     @JsonProperty("case") String caseId,
@@ -39,7 +41,9 @@ public record CaptureReport(
     @JsonProperty("inspection") LimeInspection inspection,
     @JsonProperty("symbols_item") String symbolsItem,
     @JsonProperty("check") CaptureCheck check,
-    @JsonProperty("notes") List<String> notes) {
+    @JsonProperty("notes") List<String> notes,
+    @JsonProperty("method") String method,
+    @JsonProperty("method_reason") String methodReason) {
 
   public CaptureReport {
     notes = List.copyOf(notes);
@@ -50,13 +54,13 @@ public record CaptureReport(
     List<String> all = new java.util.ArrayList<>(notes);
     all.addAll(more);
     return new CaptureReport(caseId, instanceId, instanceType, memoryMib, kernelRelease, outcome, itemId, bytes, hostSha256, hostHasher,
-        workstationSha256, s3Uri, commandId, parts, partSize, seconds, inspection, item, check, all);
+        workstationSha256, s3Uri, commandId, parts, partSize, seconds, inspection, item, check, all, method, methodReason);
   }
 
   /** The report with Volatility's check of the image. */
   public CaptureReport withCheck(CaptureCheck c) {
     return new CaptureReport(caseId, instanceId, instanceType, memoryMib, kernelRelease, outcome, itemId, bytes, hostSha256, hostHasher,
-        workstationSha256, s3Uri, commandId, parts, partSize, seconds, inspection, symbolsItem, c, notes);
+        workstationSha256, s3Uri, commandId, parts, partSize, seconds, inspection, symbolsItem, c, notes, method, methodReason);
   }
 
   /** True when the hashes agree. */

@@ -3,6 +3,7 @@ package io.custody.collector.acquire;
 import io.custody.evidence.InvalidInputException;
 import io.custody.evidence.Printable;
 import io.custody.evidence.ids.InstanceId;
+import io.custody.lime.capture.CaptureMethod;
 import io.custody.lime.capture.Transport;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -17,9 +18,11 @@ import java.util.regex.Pattern;
  * @param port LiME's loopback TCP port on the host
  * @param allowBuildOnHost when the library has no module for the host's kernel, let the host compile
  *     LiME (in RAM, with its own kernel headers and compiler) instead of stopping; off by default
+ * @param method what reads the memory on the host: auto (the default: LiME when the library has a module
+ *     for the kernel and the kernel loads it, else AVML), lime or avml
  */
 public record CaptureRequest(InstanceId instance, String bucket, long partSize, Duration timeout, Duration pollInterval, int port, String prefix,
-    boolean allowBuildOnHost, Transport transport) {
+    boolean allowBuildOnHost, Transport transport, CaptureMethod method) {
 
   public static final long DEFAULT_PART_SIZE = 16L << 20;
   public static final long MIN_PART_SIZE = 5L << 20;
@@ -46,6 +49,12 @@ public record CaptureRequest(InstanceId instance, String bucket, long partSize, 
     if (transport == null) {
       transport = Transport.NONE;
     }
+    if (method == null) {
+      method = CaptureMethod.AUTO;
+    }
+    if (method == CaptureMethod.AVML && allowBuildOnHost) {
+      throw new InvalidInputException("Failed to capture memory: --allow-build-on-host compiles LiME, which method avml does not use");
+    }
     if (prefix == null || !PREFIX.matcher(prefix).matches()) {
       throw new InvalidInputException("Failed to use key prefix '" + Printable.of(String.valueOf(prefix)) + "'");
     }
@@ -54,30 +63,34 @@ public record CaptureRequest(InstanceId instance, String bucket, long partSize, 
   /** The defaults for an instance and a bucket. */
   public static CaptureRequest of(InstanceId instance, String bucket) {
     return new CaptureRequest(instance, bucket, DEFAULT_PART_SIZE, Duration.ofHours(1), Duration.ofSeconds(5),
-        40000 + new java.security.SecureRandom().nextInt(20000), "custody", false, Transport.NONE);
+        40000 + new java.security.SecureRandom().nextInt(20000), "custody", false, Transport.NONE, CaptureMethod.AUTO);
   }
 
   public CaptureRequest withPartSize(long size) {
-    return new CaptureRequest(instance, bucket, size, timeout, pollInterval, port, prefix, allowBuildOnHost, transport);
+    return new CaptureRequest(instance, bucket, size, timeout, pollInterval, port, prefix, allowBuildOnHost, transport, method);
   }
 
   public CaptureRequest withTimeout(Duration t) {
-    return new CaptureRequest(instance, bucket, partSize, t, pollInterval, port, prefix, allowBuildOnHost, transport);
+    return new CaptureRequest(instance, bucket, partSize, t, pollInterval, port, prefix, allowBuildOnHost, transport, method);
   }
 
   public CaptureRequest withPollInterval(Duration p) {
-    return new CaptureRequest(instance, bucket, partSize, timeout, p, port, prefix, allowBuildOnHost, transport);
+    return new CaptureRequest(instance, bucket, partSize, timeout, p, port, prefix, allowBuildOnHost, transport, method);
   }
 
   public CaptureRequest withPort(int p) {
-    return new CaptureRequest(instance, bucket, partSize, timeout, pollInterval, p, prefix, allowBuildOnHost, transport);
+    return new CaptureRequest(instance, bucket, partSize, timeout, pollInterval, p, prefix, allowBuildOnHost, transport, method);
   }
 
   public CaptureRequest withAllowBuildOnHost(boolean allow) {
-    return new CaptureRequest(instance, bucket, partSize, timeout, pollInterval, port, prefix, allow, transport);
+    return new CaptureRequest(instance, bucket, partSize, timeout, pollInterval, port, prefix, allow, transport, method);
+  }
+
+  public CaptureRequest withMethod(CaptureMethod m) {
+    return new CaptureRequest(instance, bucket, partSize, timeout, pollInterval, port, prefix, allowBuildOnHost, transport, m);
   }
 
   public CaptureRequest withTransport(Transport t) {
-    return new CaptureRequest(instance, bucket, partSize, timeout, pollInterval, port, prefix, allowBuildOnHost, t);
+    return new CaptureRequest(instance, bucket, partSize, timeout, pollInterval, port, prefix, allowBuildOnHost, t, method);
   }
 }

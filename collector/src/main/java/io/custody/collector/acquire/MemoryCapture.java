@@ -14,6 +14,7 @@ import io.custody.evidence.HostException;
 import io.custody.evidence.IntegrityException;
 import io.custody.evidence.InvalidInputException;
 import io.custody.evidence.PartialAcquisitionException;
+import io.custody.evidence.Printable;
 import io.custody.evidence.custody.CustodyEntry;
 import io.custody.evidence.custody.CustodyObject;
 import io.custody.evidence.custody.Event;
@@ -23,6 +24,7 @@ import io.custody.evidence.ids.InstanceId;
 import io.custody.evidence.workspace.Case;
 import io.custody.lime.ModuleLibrary;
 import io.custody.lime.capture.CaptureDocument;
+import io.custody.lime.capture.CaptureMethod;
 import io.custody.lime.capture.CapturePlan;
 import io.custody.lime.capture.HostResult;
 import java.time.Clock;
@@ -120,10 +122,10 @@ public final class MemoryCapture {
     new InterruptedCaptures(s3, region, say).recover(kase, req);
     run.intent = kase.log().begin(Event.of("acquired")
         .object(CustodyObject.source(req.instance().value(), "memory"))
-        .notes("memory of " + req.instance() + " with LiME through SSM Run Command (" + CaptureDocument.NAME + ", document sha256 "
-            + CaptureDocument.sha256() + ") into s3://" + req.bucket() + "/" + run.imageKey()));
+        .notes("memory of " + req.instance() + " with " + methodText(req.method()) + " through SSM Run Command (" + CaptureDocument.NAME
+            + ", document sha256 " + CaptureDocument.sha256() + ") into s3://" + req.bucket() + "/" + run.imageKey()));
     kase.toolLog("acquire memory --instance " + req.instance() + " --bucket " + req.bucket() + " --part-size " + req.partSize()
-        + " --timeout " + req.timeout().toSeconds() + "s");
+        + " --timeout " + req.timeout().toSeconds() + "s --method " + req.method().label());
     try {
       checkManaged(run);
       run.memory = ec2.memory(req.instance());
@@ -203,24 +205,36 @@ public final class MemoryCapture {
     for (ModuleLibrary.Entry e : library.list()) {
       modules.add(new CapturePlan.Module(e.release(), e.sha256(), s3.presignGet(bucket, e.key(), valid)));
     }
+    CaptureMethod method = run.req.method();
+    CapturePlan.Avml avml = null;
+    if (method != CaptureMethod.LIME) {
+      avml = library.avml().map(sha -> new CapturePlan.Avml(sha, s3.presignGet(bucket, ModuleLibrary.AVML_KEY, valid))).orElse(null);
+      run.avmlSha256 = avml == null ? null : avml.sha256();
+    }
+    if (method == CaptureMethod.AVML && avml == null) {
+      throw new HostException("Failed to capture memory of '" + run.req.instance() + "' with AVML: the module library " + library.location()
+          + " holds no AVML (custody lime build --avml FILE, then custody lime publish)");
+    }
     CapturePlan.Source source = null;
     if (run.req.allowBuildOnHost()) {
       source = library.source().map(sha -> new CapturePlan.Source(sha, s3.presignGet(bucket, ModuleLibrary.SOURCE_KEY, valid)))
           .orElseThrow(() -> new InvalidInputException("Failed to allow building on the host: the module library s3://" + bucket + "/"
               + ModuleLibrary.SOURCE_KEY + " holds no LiME source (publish a custody lime build folder)"));
-    } else if (modules.isEmpty()) {
+    } else if (modules.isEmpty() && avml == null) {
       throw new HostException("Failed to capture memory of '" + run.req.instance() + "': the module library " + library.location()
-          + " is empty (custody lime build, then custody lime publish)");
+          + (method == CaptureMethod.LIME ? " has no LiME module" : " holds neither a LiME module nor AVML")
+          + " (custody lime build, then custody lime publish)");
     }
     int parts = CapturePlan.parts(run.memory.bytes(), run.partSize);
     Map<String, java.net.URI> symbolUrls = new java.util.LinkedHashMap<>();
     for (String kind : CapturePlan.SYMBOL_FILES) {
       symbolUrls.put(kind, s3.presignPut(bucket, run.symbolKey(kind), valid));
     }
-    CapturePlan plan = CapturePlan.of(run.req.port(), run.partSize, parts, run.req.transport(), modules, source, symbolUrls,
+    CapturePlan plan = CapturePlan.of(run.req.port(), run.partSize, parts, run.req.transport(), method, modules, source, avml, symbolUrls,
         n -> s3.presignUploadPart(bucket, run.imageKey(), run.uploadId, n, valid));
-    aws(run, "s3:PutObject", "store the capture plan (" + parts + " part URLs of " + run.partSize + " bytes, " + modules.size()
-        + " modules" + (source == null ? "" : ", LiME source " + source.sha256() + ": the host may compile LiME (--allow-build-on-host)")
+    aws(run, "s3:PutObject", "store the capture plan (method " + method.label() + ", " + parts + " part URLs of " + run.partSize + " bytes, "
+        + modules.size() + " modules" + (avml == null ? "" : ", AVML " + avml.sha256())
+        + (source == null ? "" : ", LiME source " + source.sha256() + ": the host may compile LiME (--allow-build-on-host)")
         + "; presigned URLs, so only its sha256 " + plan.sha256() + " is recorded)",
         () -> s3.putObject(bucket, run.planKey(), plan.bytes(), "text/plain"));
     return plan;
@@ -262,6 +276,7 @@ public final class MemoryCapture {
       }
       total += r.size();
     }
+    checkMethod(run);
     if (!run.req.transport().label().equals(run.host.compression() == null ? "none" : run.host.compression())) {
       throw new IntegrityException("Failed to capture memory of '" + run.req.instance() + "': the host used another compression than the plan's");
     }
@@ -270,6 +285,27 @@ public final class MemoryCapture {
           + " bytes, the host reports " + run.host.bytes());
     }
     return held;
+  }
+
+  /** The host must have used the plan's method, and with AVML the binary of the plan. */
+  private void checkMethod(Run run) {
+    String used = run.host.methodLabel();
+    CaptureMethod asked = run.req.method();
+    if (used.equals("unknown") || (asked != CaptureMethod.AUTO && !asked.label().equals(used))) {
+      throw new IntegrityException("Failed to capture memory of '" + run.req.instance() + "': the host reports method '"
+          + Printable.of(String.valueOf(run.host.method())) + "', the plan's is " + asked.label());
+    }
+    if (used.equals("avml") && (run.avmlSha256 == null || !run.avmlSha256.hex().equals(run.host.avmlSha256()))) {
+      throw new IntegrityException("Failed to capture memory of '" + run.req.instance() + "': the host ran an AVML other than the library's");
+    }
+  }
+
+  private static String methodText(CaptureMethod m) {
+    return switch (m) {
+      case LIME -> "LiME";
+      case AVML -> "AVML";
+      case AUTO -> "LiME, else AVML (method auto)";
+    };
   }
 
   private void completeUpload(Run run, List<UploadedPart> parts) {
@@ -288,7 +324,9 @@ public final class MemoryCapture {
     }
     String notes = "memory of " + run.req.instance() + " (" + run.memory.instanceType() + ", kernel " + report.kernelRelease() + "): "
         + report.bytes() + " bytes, host sha256 " + report.hostSha256() + ", workstation sha256 " + report.workstationSha256()
-        + (report.hashesMatch() ? " (equal)" : " (DIFFERENT)") + "; LiME " + (report.inspection().clean() ? "complete" : "findings: "
+        + (report.hashesMatch() ? " (equal)" : " (DIFFERENT)") + "; method " + report.method()
+        + (report.methodReason() == null || report.methodReason().isEmpty() ? "" : " (" + report.methodReason() + ")")
+        + "; LiME " + (report.inspection().clean() ? "complete" : "findings: "
         + report.inspection().findings().size()) + "; s3://" + run.req.bucket() + "/" + run.imageKey() + " etag " + run.etag
         + (report.notes().isEmpty() ? "" : "; " + String.join("; ", report.notes()))
         + (report.check() == null ? "" : "; Volatility check (attempt " + report.check().attempt() + "): " + report.check().status()
@@ -357,6 +395,8 @@ public final class MemoryCapture {
     boolean closed;
     String etag;
     io.custody.evidence.workspace.Item symbols;
+    /** The AVML binary the plan named, if any. */
+    io.custody.evidence.Sha256 avmlSha256;
 
     Run(Case kase, CaptureRequest req, String base, Instant started) {
       this.kase = kase;

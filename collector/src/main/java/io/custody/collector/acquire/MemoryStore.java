@@ -71,7 +71,10 @@ final class MemoryStore {
       notes.add("LiME was compiled on the evidence host (--allow-build-on-host), module sha256 "
           + Printable.of(String.valueOf(host.moduleSha256())));
     }
-    if (!"unloaded".equals(host.rmmod())) {
+    boolean avml = "avml".equals(host.methodLabel());
+    if (avml) {
+      notes.add("read by AVML (LiME format) from " + host.avmlSourceLabel() + ", avml sha256 " + Printable.of(String.valueOf(host.avmlSha256())));
+    } else if (!"unloaded".equals(host.rmmod())) {
       notes.add("the host reports the LiME module as '" + Printable.of(String.valueOf(host.rmmod())) + "'");
       say.accept("warning: the host reports the LiME module as '" + Printable.of(String.valueOf(host.rmmod())) + "'");
     }
@@ -80,7 +83,8 @@ final class MemoryStore {
       notes.add("sent gzip-compressed (" + host.bytes() + " bytes uploaded); the hashes are over the raw LiME stream");
     }
     ItemSpec spec = ItemSpec.of(ItemType.MEMORY, req.instance().value(), "memory.lime").origin(uri)
-        .notes("LiME capture of kernel " + Printable.of(String.valueOf(host.kernelRelease())) + " via SSM command " + run.commandId);
+        .notes((avml ? "AVML" : "LiME") + " capture of kernel " + Printable.of(String.valueOf(host.kernelRelease())) + " via SSM command "
+            + run.commandId);
     say.accept("storing " + uri + " in case " + kase.id());
     try (PendingItem pending = kase.begin(spec)) {
       LimeParser parser = new LimeParser();
@@ -94,7 +98,10 @@ final class MemoryStore {
         throw new HostException("Failed to store the memory of '" + req.instance().value() + "' from " + uri + ": " + e.getMessage(), e);
       }
       LimeLayout layout = parser.finish();
-      LimeInspection inspection = LimeInspection.of(uri, layout, ram);
+      LimeInspection inspection = avml ? LimeInspection.ofAvml(uri, layout, ram) : LimeInspection.of(uri, layout, ram);
+      if (inspection.avmlLeftOut() != null && !inspection.avmlLeftOut().describe().isEmpty()) {
+        notes.add("AVML: " + inspection.avmlLeftOut().describe());
+      }
       Sha256 wsSha = hashed.hashes().sha256();
       // with gzip the host reports the bytes it uploaded; the raw stream's SHA-256 covers its length
       boolean match = wsSha.equals(hostSha) && (gzip || hashed.size() == host.bytes());
@@ -110,7 +117,8 @@ final class MemoryStore {
       Item item = pending.commit(outcome, notes.isEmpty() ? null : String.join("; ", notes));
       double seconds = Duration.between(run.started, clock.instant()).toMillis() / 1000.0;
       return new CaptureReport(kase.id(), req.instance().value(), run.memory.instanceType(), run.memory.mib(), host.kernelRelease(), outcome,
-          item.id(), hashed.size(), hostSha, host.hasherLabel(), wsSha, uri, run.commandId, host.parts().size(), run.partSize, seconds, inspection, null, null, notes);
+          item.id(), hashed.size(), hostSha, host.hasherLabel(), wsSha, uri, run.commandId, host.parts().size(), run.partSize, seconds, inspection, null, null, notes,
+          host.methodLabel(), host.printableMethodReason());
     } catch (IOException e) {
       throw new HostException("Failed to record the memory of '" + req.instance().value() + "': " + e.getMessage(), e);
     }

@@ -11,6 +11,7 @@ import io.custody.evidence.cli.TerminalProgress;
 import io.custody.evidence.ids.InstanceId;
 import io.custody.evidence.workspace.Case;
 import io.custody.lime.LimeFinding;
+import io.custody.lime.capture.CaptureMethod;
 import io.custody.lime.capture.Transport;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -20,9 +21,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code custody acquire memory}: LiME over SSM Run Command, streamed through S3 into the case. */
+/** {@code custody acquire memory}: LiME (or AVML) over SSM Run Command, streamed through S3 into the case. */
 @Command(name = "memory", mixinStandardHelpOptions = true,
-    description = {"Capture an instance's memory with LiME through SSM Run Command and S3 presigned multipart URLs into the case.",
+    description = {"Capture an instance's memory with LiME (or AVML) through SSM Run Command and S3 presigned multipart URLs into the case.",
         "The host needs no credentials and gets nothing on its disk. Exit 0 only when the host's and the workstation's SHA-256 agree",
         "and every System RAM range is captured whole; 4 when the image is kept but incomplete, 1 when the hashes differ."},
     footerHeading = "%nExample:%n",
@@ -51,6 +52,11 @@ final class AcquireMemoryCommand extends CliCommand {
   @Option(names = "--compress", paramLabel = "none|gzip", description = {"Send the dump gzip-compressed (gzip -1 on the host; less network,",
       "more host CPU). The hashes are over the raw LiME stream either way. Default: none."})
   String compress;
+
+  @Option(names = "--method", paramLabel = "auto|lime|avml", description = {"What reads the memory: lime (the library's module for the host's",
+      "kernel), avml (the library's AVML, a userland reader of /proc/kcore), or auto: LiME when there is a module and the",
+      "kernel loads it (no lockdown, no signature enforcement), else AVML, the host saying why. Default: auto."})
+  String method;
 
   @Option(names = "--allow-build-on-host", description = {"When the module library has no lime.ko for the host's kernel, let the host compile",
       "LiME (in RAM, with its own headers and compiler) instead of stopping. Changes the evidence host more: off by default."})
@@ -112,12 +118,16 @@ final class AcquireMemoryCommand extends CliCommand {
     if (port != null) {
       req = req.withPort(port);
     }
+    if (method != null) {
+      req = req.withMethod(CaptureMethod.parse(method));
+    }
     return compress == null ? req : req.withTransport(Transport.parse(compress));
   }
 
   private static void render(CaptureReport r, PrintWriter out) {
     out.println("item        " + r.itemId() + " (memory of " + r.instanceId() + ", " + r.instanceType() + ", " + r.memoryMib() + " MiB)");
     out.println("kernel      " + r.kernelRelease());
+    out.println("method      " + r.method() + (r.methodReason() == null || r.methodReason().isEmpty() ? "" : " (" + r.methodReason() + ")"));
     out.println("bytes       " + r.bytes() + " (" + ByteSize.format(r.bytes()) + ") in " + r.parts() + " parts of " + ByteSize.format(r.partSize()));
     out.println("sha256      " + r.workstationSha256() + (r.hashesMatch() ? " (equal to the host's, by " + r.hostHasher() + ")"
         : " (host, by " + r.hostHasher() + ": " + r.hostSha256() + ")"));

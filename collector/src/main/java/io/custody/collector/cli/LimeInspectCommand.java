@@ -10,6 +10,7 @@ import io.custody.lime.LimeInspection;
 import io.custody.lime.LimeLayout;
 import io.custody.lime.LimeRange;
 import io.custody.lime.LimeReader;
+import io.custody.lime.PhysRange;
 import io.custody.lime.SystemRam;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -31,6 +32,10 @@ final class LimeInspectCommand extends CliCommand {
   @Option(names = "--iomem", paramLabel = "FILE", description = "A copy of the host's /proc/iomem: also check every System RAM range is captured whole.")
   Path iomem;
 
+  @Option(names = "--avml", description = {"The file is AVML's (acquire memory --method avml): with --iomem, accept what AVML leaves out by design,",
+      "blocks of 16 MiB it read as all zero and the partial pages at the ends of RAM ranges, and say how much."})
+  boolean avml;
+
   @Override
   protected Output run() {
     if (!Files.isRegularFile(file)) {
@@ -38,7 +43,9 @@ final class LimeInspectCommand extends CliCommand {
     }
     LimeInspection i;
     try {
-      i = LimeInspection.of(file.toString(), LimeReader.read(file), iomem == null ? null : SystemRam.read(iomem));
+      LimeLayout layout = LimeReader.read(file);
+      List<PhysRange> ram = iomem == null ? null : SystemRam.read(iomem);
+      i = avml ? LimeInspection.ofAvml(file.toString(), layout, ram) : LimeInspection.of(file.toString(), layout, ram);
     } catch (IOException e) {
       throw new InvalidInputException("Failed to read '" + file + "': " + e.getMessage(), e);
     }
@@ -59,9 +66,14 @@ final class LimeInspectCommand extends CliCommand {
     if (i.systemRam() != null) {
       out.println("system RAM  " + i.systemRam().size() + " ranges, " + i.systemRam().stream().mapToLong(p -> p.size()).sum() + " bytes");
     }
+    if (i.avmlLeftOut() != null && !i.avmlLeftOut().describe().isEmpty()) {
+      out.println("avml        " + i.avmlLeftOut().describe());
+    }
     List<LimeFinding> f = i.findings();
     out.println("findings    " + (f.isEmpty() ? "none" : f.size()));
     f.forEach(x -> out.println("  " + x));
-    out.println(i.clean() ? "LIME OK" + (i.systemRam() == null ? " (structure only; --iomem checks completeness)" : " (complete)") : "LIME PROBLEMS");
+    boolean leftOut = i.avmlLeftOut() != null && !i.avmlLeftOut().describe().isEmpty();
+    out.println(i.clean() ? "LIME OK" + (i.systemRam() == null ? " (structure only; --iomem checks completeness)"
+        : leftOut ? " (complete as AVML writes it: see avml above)" : " (complete)") : "LIME PROBLEMS");
   }
 }

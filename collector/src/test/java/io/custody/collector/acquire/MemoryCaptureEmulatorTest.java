@@ -26,6 +26,7 @@ import io.custody.lime.KernelSymbols;
 import io.custody.lime.ModuleLibrary;
 import io.custody.lime.TestModules;
 import io.custody.lime.capture.CaptureDocument;
+import io.custody.lime.capture.CaptureMethod;
 import io.custody.lime.capture.Transport;
 import io.custody.lime.symbols.TestImages;
 import java.io.IOException;
@@ -169,7 +170,7 @@ class MemoryCaptureEmulatorTest {
   @Test
   void acquire_hostNeverAnswers_timeoutAbortsUploadAndLeavesUnfinished() {
     host(lime(true), FakeHost.Behaviour.SILENT, RELEASE);
-    CaptureRequest req = new CaptureRequest(new InstanceId(instanceId), BUCKET, 5L << 20, Duration.ofMinutes(1), Duration.ofMillis(50), 45000, "custody", false, Transport.NONE);
+    CaptureRequest req = new CaptureRequest(new InstanceId(instanceId), BUCKET, 5L << 20, Duration.ofMinutes(1), Duration.ofMillis(50), 45000, "custody", false, Transport.NONE, null);
     Clock fast = new Clock() {
       final long start = System.nanoTime();
       final java.time.Instant t0 = java.time.Instant.now();
@@ -298,6 +299,58 @@ class MemoryCaptureEmulatorTest {
     capture().acquire(kase, request().withAllowBuildOnHost(true), ProgressListener.NONE);
     t2.join();
     assertThat(hosts.get(1).plan).containsPattern("(?m)^lime_source [0-9a-f]{64} http");
+  }
+
+  /** The first bytes of an x86-64 ELF executable: what lime build --avml accepts. */
+  static byte[] fakeAvml() {
+    byte[] b = new byte[4096];
+    System.arraycopy(new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1}, 0, b, 0, 7);
+    b[16] = 3;
+    b[18] = 62;
+    return b;
+  }
+
+  @Test
+  void acquire_avmlInLibrary_planNamesItWithTheMethodButNotForMethodLime() throws Exception {
+    Path bin = Files.write(tmp.resolve("avml-bin"), fakeAvml());
+    Sha256 staged = ModuleLibrary.stageAvml(bin, tmp.resolve("modules"));
+    ModuleLibrary lib = new ModuleLibrary(new S3LibraryStore(clients.s3(), BUCKET));
+    lib.publish(tmp.resolve("modules"));
+    assertThat(lib.avml()).contains(staged);
+    Thread t = host(lime(true), FakeHost.Behaviour.NORMAL, RELEASE);
+    CaptureReport r = capture().acquire(kase, request(), ProgressListener.NONE);
+    t.join();
+    assertThat(hosts.get(0).plan).contains("\nmethod auto\n").containsPattern("(?m)^avml " + staged.hex() + " http");
+    // a host of the old script reports no method: that was LiME
+    assertThat(r.method()).isEqualTo("lime");
+    assertThat(log()).anyMatch(e -> String.valueOf(e.notes()).contains("method lime"));
+    Thread t2 = host(lime(true), FakeHost.Behaviour.NORMAL, RELEASE);
+    capture().acquire(kase, request().withMethod(CaptureMethod.LIME), ProgressListener.NONE);
+    t2.join();
+    assertThat(hosts.get(1).plan).contains("\nmethod lime\n").doesNotContainPattern("(?m)^avml ");
+  }
+
+  @Test
+  void acquire_methodAvmlWithoutAvmlInLibrary_refusedBeforeTheHostIsTouched() {
+    assertThatThrownBy(() -> capture().acquire(kase, request().withMethod(CaptureMethod.AVML), ProgressListener.NONE))
+        .hasMessageContaining("holds no AVML");
+    assertThat(ssm.listCommands(b -> b.instanceId(instanceId)).commands()).isEmpty();
+    assertThat(openUploads()).isZero();
+    assertThatThrownBy(() -> request().withMethod(CaptureMethod.AVML).withAllowBuildOnHost(true)).hasMessageContaining("method avml");
+  }
+
+  @Test
+  void publish_avmlAloneOrNotAnElf_checked() throws IOException {
+    ModuleLibrary lib = new ModuleLibrary(new S3LibraryStore(clients.s3(), BUCKET));
+    assertThat(lib.avml()).isEmpty();
+    Path notElf = Files.writeString(tmp.resolve("script"), "#!/bin/sh\necho not avml\n");
+    assertThatThrownBy(() -> ModuleLibrary.stageAvml(notElf, tmp.resolve("only"))).hasMessageContaining("not an x86-64 ELF");
+    Sha256 sha = ModuleLibrary.stageAvml(Files.write(tmp.resolve("avml-bin"), fakeAvml()), tmp.resolve("only"));
+    assertThat(lib.publish(tmp.resolve("only"))).isEmpty();
+    assertThat(lib.avml()).contains(sha);
+    Files.writeString(tmp.resolve("only/avml/avml.sha256"), "0".repeat(64) + "  avml\n");
+    assertThatThrownBy(() -> lib.publish(tmp.resolve("only"))).hasMessageContaining("differs from avml.sha256");
+    assertThatThrownBy(() -> lib.publish(Files.createDirectories(tmp.resolve("empty")))).hasMessageContaining("no lime.ko");
   }
 
   @Test

@@ -44,8 +44,8 @@ public final class CaptureDocument {
   public static String content() {
     ObjectNode doc = Json.mapper().createObjectNode();
     doc.put("schemaVersion", "2.2");
-    doc.put("description", "Custody: capture this instance's memory with LiME and upload it to S3 through presigned URLs. "
-        + "No credentials on the host, nothing written to its disk, the module is always unloaded.");
+    doc.put("description", "Custody: capture this instance's memory with LiME (or AVML) and upload it to S3 through presigned URLs. "
+        + "No credentials on the host, nothing written to its disk, a module loaded is always unloaded.");
     ObjectNode params = doc.putObject("parameters");
     param(params, PLAN_URL, "Presigned GET URL of the capture plan (part URLs, module URLs, port, part size).", URL_PATTERN, null);
     param(params, PLAN_SHA256, "SHA-256 of the capture plan.", "^[0-9a-f]{64}$", null);

@@ -18,8 +18,10 @@ import java.util.function.IntFunction;
  * part_size 16777216
  * parts 80
  * compress none
+ * method auto                        (auto, lime or avml; a plan without it means lime)
  * module 6.1.0-26-amd64 &lt;sha256&gt; &lt;url&gt;
  * lime_source &lt;sha256&gt; &lt;url&gt;     (only with --allow-build-on-host)
+ * avml &lt;sha256&gt; &lt;url&gt;            (when the library has AVML: the userland fallback)
  * symbols btf &lt;url&gt;                  (presigned PUTs: what Volatility needs, sent after the capture)
  * symbols system-map &lt;url&gt;
  * symbols kallsyms &lt;url&gt;
@@ -47,6 +49,9 @@ public final class CapturePlan {
   /** The LiME source archive a host may compile when it has no module (only with --allow-build-on-host). */
   public record Source(Sha256 sha256, URI url) {}
 
+  /** The AVML binary in the library and the presigned GET of it. */
+  public record Avml(Sha256 sha256, URI url) {}
+
   /** The files the host sends for Volatility's symbol table, each to its presigned PUT. */
   public static final List<String> SYMBOL_FILES = List.of("btf", "system-map", "kallsyms", "version");
 
@@ -57,16 +62,32 @@ public final class CapturePlan {
   /** @param symbolUrls presigned PUT per entry of {@link #SYMBOL_FILES} (none: the host sends no symbols) */
   public static CapturePlan of(int port, long partSize, int parts, Transport transport, List<Module> modules, Source source,
       java.util.Map<String, URI> symbolUrls, IntFunction<URI> partUrl) {
+    return of(port, partSize, parts, transport, null, modules, source, null, symbolUrls, partUrl);
+  }
+
+  /**
+   * @param method what the host uses to read memory (null: no method line, which the host reads as lime)
+   * @param avml the AVML binary, or null when the library has none
+   * @param symbolUrls presigned PUT per entry of {@link #SYMBOL_FILES} (none: the host sends no symbols)
+   */
+  public static CapturePlan of(int port, long partSize, int parts, Transport transport, CaptureMethod method, List<Module> modules,
+      Source source, Avml avml, java.util.Map<String, URI> symbolUrls, IntFunction<URI> partUrl) {
     StringBuilder sb = new StringBuilder("custody-lime-plan 1\n");
     sb.append("port ").append(port).append('\n');
     sb.append("part_size ").append(partSize).append('\n');
     sb.append("parts ").append(parts).append('\n');
     sb.append("compress ").append(transport.label()).append('\n');
+    if (method != null) {
+      sb.append("method ").append(method.label()).append('\n');
+    }
     for (Module m : modules) {
       sb.append("module ").append(m.release()).append(' ').append(m.sha256().hex()).append(' ').append(m.url()).append('\n');
     }
     if (source != null) {
       sb.append("lime_source ").append(source.sha256().hex()).append(' ').append(source.url()).append('\n');
+    }
+    if (avml != null) {
+      sb.append("avml ").append(avml.sha256().hex()).append(' ').append(avml.url()).append('\n');
     }
     for (String kind : SYMBOL_FILES) {
       URI u = symbolUrls.get(kind);

@@ -42,7 +42,11 @@ public record HostResult(
     @JsonProperty("utc_start") String utcStart,
     @JsonProperty("utc_end") String utcEnd,
     @JsonProperty("uptime") Map<String, String> uptime,
-    @JsonProperty("symbols") List<SentFile> symbols) {
+    @JsonProperty("symbols") List<SentFile> symbols,
+    @JsonProperty("method") String method,
+    @JsonProperty("method_reason") String methodReason,
+    @JsonProperty("avml_sha256") String avmlSha256,
+    @JsonProperty("avml_source") String avmlSource) {
 
   /** result.json is small; anything larger is refused unread. */
   public static final int MAX_BYTES = 4 << 20;
@@ -95,6 +99,27 @@ public record HostResult(
   /** What computed the host's SHA-256, one of the values the script writes; {@code unknown} for anything else. */
   public String hasherLabel() {
     return "lime-digest".equals(hasher) || "sha256sum".equals(hasher) ? hasher : "unknown";
+  }
+
+  /**
+   * What read the memory, one of the values the script writes: {@code lime} or {@code avml}; {@code
+   * lime} when result.json names none (scripts before AVML had only LiME); {@code unknown} otherwise.
+   */
+  public String methodLabel() {
+    if (method == null || method.isEmpty()) {
+      return "lime";
+    }
+    return "lime".equals(method) || "avml".equals(method) ? method : "unknown";
+  }
+
+  /** Why the host used its method (with method auto: why not LiME), safe to print; empty when it gave none. */
+  public String printableMethodReason() {
+    return methodReason == null ? "" : Printable.of(methodReason);
+  }
+
+  /** The memory source AVML read, one of those the script chooses from; {@code unknown} for anything else. */
+  public String avmlSourceLabel() {
+    return java.util.Set.of("/proc/kcore", "/dev/crash", "/dev/mem").contains(avmlSource) ? avmlSource : "unknown";
   }
 
   public boolean ok() {

@@ -43,4 +43,24 @@ class CapturePlanTest {
     assertThat(text).endsWith("part 1 http://s3/part?partNumber=1\npart 2 http://s3/part?partNumber=2\npart 3 http://s3/part?partNumber=3\n");
     assertThat(p.sha256()).isEqualTo(Sha256.digest(p.bytes()));
   }
+
+  @Test
+  void of_methodAndAvml_linesTheHostScriptReads() {
+    Sha256 avmlSha = Sha256.digest(new byte[] {1});
+    CapturePlan p = CapturePlan.of(45000, 16L << 20, 1, Transport.NONE, CaptureMethod.AUTO, List.of(), null,
+        new CapturePlan.Avml(avmlSha, URI.create("http://s3/lime/avml/avml?X=1")), java.util.Map.of(), n -> URI.create("http://s3/part?n=" + n));
+    String text = new String(p.bytes(), StandardCharsets.US_ASCII);
+    assertThat(text).contains("\ncompress none\nmethod auto\n").contains("\navml " + avmlSha.hex() + " http://s3/lime/avml/avml?X=1\n")
+        .doesNotContain("\nmodule ");
+    CapturePlan lime = CapturePlan.of(45000, 16L << 20, 1, Transport.GZIP, CaptureMethod.LIME, List.of(), null, null, java.util.Map.of(),
+        n -> URI.create("http://s3/part?n=" + n));
+    assertThat(new String(lime.bytes(), StandardCharsets.US_ASCII)).contains("\nmethod lime\n").doesNotContain("\navml ");
+  }
+
+  @Test
+  void method_parse_labels() {
+    assertThat(CaptureMethod.parse("AVML")).isEqualTo(CaptureMethod.AVML);
+    assertThat(CaptureMethod.AUTO.label()).isEqualTo("auto");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> CaptureMethod.parse("kcore")).hasMessageContaining("expected auto, lime or avml");
+  }
 }

@@ -50,6 +50,25 @@ class HostResultTest {
   }
 
   @Test
+  void method_fieldsOfTheScript_olderResultsWereLime() {
+    HostResult old = parse(OK);
+    assertThat(old.methodLabel()).isEqualTo("lime");
+    assertThat(old.printableMethodReason()).isEmpty();
+    HostResult avml = parse(OK.replace("\"rmmod\": \"unloaded\"", "\"rmmod\": \"not-loaded\", \"method\": \"avml\", "
+        + "\"method_reason\": \"no LiME module for kernel 6.1.0-56-amd64 in the module library\", \"avml_sha256\": \"" + "c".repeat(64)
+        + "\", \"avml_source\": \"/proc/kcore\""));
+    assertThat(avml.methodLabel()).isEqualTo("avml");
+    assertThat(avml.printableMethodReason()).isEqualTo("no LiME module for kernel 6.1.0-56-amd64 in the module library");
+    assertThat(avml.avmlSha256()).isEqualTo("c".repeat(64));
+    assertThat(avml.avmlSourceLabel()).isEqualTo("/proc/kcore");
+    HostResult hostile = parse(OK.replace("\"rmmod\": \"unloaded\"", "\"rmmod\": \"x\", \"method\": \"dd\", "
+        + "\"method_reason\": \"why\\u001b[2J\", \"avml_source\": \"/etc/shadow\""));
+    assertThat(hostile.methodLabel()).isEqualTo("unknown");
+    assertThat(hostile.printableMethodReason()).isEqualTo("why\\u001b[2J");
+    assertThat(hostile.avmlSourceLabel()).isEqualTo("unknown");
+  }
+
+  @Test
   void printableError_controlCharactersEscaped() {
     HostResult r = parse(OK.replace("\"error\": \"\"", "\"error\": \"bad\\u001b[31m\""));
     assertThat(r.printableError()).isEqualTo("bad\\u001b[31m");
