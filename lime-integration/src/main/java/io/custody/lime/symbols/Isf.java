@@ -111,9 +111,10 @@ public final class Isf {
         if (info.containsKey("name")) {
           src.put("name", info.get("name"));
         }
-        if (info.containsKey("sha256")) {
+        String hash = info.containsKey("sha256") ? info.get("sha256") : info.get("hash_value");
+        if (hash != null) {
           src.put("hash_type", "sha256");
-          src.put("hash_value", info.get("sha256"));
+          src.put("hash_value", hash);
         }
         @SuppressWarnings("unchecked")
         List<Object> list = (List<Object>) linux.computeIfAbsent("symbols", k -> new java.util.ArrayList<>());
