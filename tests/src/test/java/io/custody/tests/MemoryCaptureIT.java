@@ -102,62 +102,72 @@ class MemoryCaptureIT {
 
       // (d) from the image and the symbols the host sent, nothing else: Volatility 3 reads the kernel's
       // structures and finds what the guest's own ps, netstat and /proc/modules said before the capture
-      assertThat(report.path("symbols_item").asText()).as(acquire.err()).startsWith("item-");
-      JsonNode k = a.path("kernel");
-      assertThat(k.path("status").asText()).as("kernel view: %s\n%s", k, analyze.err()).isEqualTo("ok");
-      assertThat(analyze.exit()).as("findings make exit 1").isEqualTo(1);
-      Map<Long, String> seenPids = new java.util.HashMap<>();
-      k.path("processes").forEach(p -> seenPids.put(p.path("pid").asLong(), p.path("comm").asText()));
-      String ps = boot.between("HOST-PS-BEGIN", "HOST-PS-END");
-      int listed = 0;
-      for (String line : ps.strip().split("\n")) {
-        String[] f = line.strip().split("\\s+", 4);
-        if (f.length < 3 || !f[0].matches("\\d+") || f[2].equals("ps")) {
-          continue; // the header, and ps itself (gone before the capture)
-        }
-        listed++;
-        assertThat(seenPids).as("pid %s of the guest's ps (%s) in Volatility's process list", f[0], line).containsKey(Long.parseLong(f[0]));
-      }
-      assertThat(listed).isGreaterThan(10);
-      long miner = Long.parseLong(marker(boot, "HOST-MINER-PID"));
-      long shell = Long.parseLong(marker(boot, "HOST-SHELL-PID"));
-      JsonNode minerProc = null;
-      for (JsonNode p : k.path("processes")) {
-        if (p.path("pid").asLong() == miner) {
-          minerProc = p;
-        }
-      }
-      assertThat(minerProc).as("the miner's pid %d", miner).isNotNull();
-      assertThat(minerProc.path("exe").asText()).isEqualTo("/var/tmp/.x/xmrig");
-      assertThat(minerProc.path("args").asText()).contains("stratum+tcp://pool.minexmr.example:4444");
-      boolean connection = false;
-      for (JsonNode sock : k.path("sockets")) {
-        connection |= sock.path("pid").asLong() == shell && "4445".equals(sock.path("destination_port").asText())
-            && "ESTABLISHED".equals(sock.path("state").asText());
-      }
-      assertThat(connection).as("the reverse shell's connection to 127.0.0.1:4445 with pid %d in %s", shell, k.path("sockets")).isTrue();
-      boolean hidden = false;
-      for (JsonNode m : k.path("modules")) {
-        hidden |= m.path("name").asText().equals("custody_hideme") && m.path("hidden").asBoolean();
-      }
-      assertThat(hidden).as("custody_hideme reported hidden: %s", k.path("modules")).isTrue();
-      assertThat(boot.between("HOST-MODULES-BEGIN", "HOST-MODULES-END")).doesNotContain("custody_hideme");
-      List<String> findings = new ArrayList<>();
-      a.path("findings").forEach(f -> findings.add(f.path("rule_id").asText() + " " + f.path("address").asText()));
-      assertThat(findings).contains("memory-process-from-temp-dir pid " + miner + " (xmrig)", "memory-miner-command-line pid " + miner + " (xmrig)",
-          "memory-reverse-shell pid " + shell + " (bash)");
-      assertThat(findings).anyMatch(f -> f.startsWith("memory-hidden-module module custody_hideme"));
-      boolean history = false;
-      for (JsonNode b : k.path("bash")) {
-        history |= b.path("pid").asLong() == shell && b.path("command").asText().contains("evil.example");
-      }
-      assertThat(history).as("the reverse shell's history: %s", k.path("bash")).isTrue();
-      System.out.println("volatility plugins: " + k.path("plugins"));
+      assertKernelView(report, a, analyze, boot);
 
       var kase = CaseStore.at(home, Clock.systemUTC()).load("IR-MEM");
       assertThat(Acquisitions.state(kase.log().verify().entries(), instanceId, "memory")).isEqualTo(Acquisitions.State.SUCCEEDED);
       assertThat(kase.log().verify().intact()).isTrue();
     }
+  }
+
+  /**
+   * The planted state of {@link #COMPROMISED_HOST}, found from the image and the capture's own
+   * symbols: every process of the host's ps, the miner with its executable and pool, the reverse
+   * shell's connection and history, the hidden module, and the findings that name them.
+   */
+  private static void assertKernelView(JsonNode report, JsonNode a, Run analyze, LimeGuest.Boot boot) {
+    assertThat(report.path("symbols_item").asText()).as(report.toString()).startsWith("item-");
+    JsonNode k = a.path("kernel");
+    assertThat(k.path("status").asText()).as("kernel view: %s\n%s", k, analyze.err()).isEqualTo("ok");
+    assertThat(analyze.exit()).as("findings make exit 1").isEqualTo(1);
+    Map<Long, String> seenPids = new java.util.HashMap<>();
+    k.path("processes").forEach(p -> seenPids.put(p.path("pid").asLong(), p.path("comm").asText()));
+    String ps = boot.between("HOST-PS-BEGIN", "HOST-PS-END");
+    int listed = 0;
+    for (String line : ps.strip().split("\n")) {
+      String[] f = line.strip().split("\\s+", 4);
+      if (f.length < 3 || !f[0].matches("\\d+") || f[2].equals("ps")) {
+        continue; // the header, and ps itself (gone before the capture)
+      }
+      listed++;
+      assertThat(seenPids).as("pid %s of the guest's ps (%s) in Volatility's process list", f[0], line).containsKey(Long.parseLong(f[0]));
+    }
+    assertThat(listed).isGreaterThan(10);
+    long miner = Long.parseLong(marker(boot, "HOST-MINER-PID"));
+    long shell = Long.parseLong(marker(boot, "HOST-SHELL-PID"));
+    JsonNode minerProc = null;
+    for (JsonNode p : k.path("processes")) {
+      if (p.path("pid").asLong() == miner) {
+        minerProc = p;
+      }
+    }
+    assertThat(minerProc).as("the miner's pid %d", miner).isNotNull();
+    assertThat(minerProc.path("exe").asText()).isEqualTo("/var/tmp/.x/xmrig");
+    assertThat(minerProc.path("args").asText()).contains("stratum+tcp://pool.minexmr.example:4444");
+    boolean connection = false;
+    for (JsonNode sock : k.path("sockets")) {
+      connection |= sock.path("pid").asLong() == shell && "4445".equals(sock.path("destination_port").asText())
+          && "ESTABLISHED".equals(sock.path("state").asText());
+    }
+    assertThat(connection).as("the reverse shell's connection to 127.0.0.1:4445 with pid %d in %s", shell, k.path("sockets")).isTrue();
+    boolean hidden = false;
+    for (JsonNode m : k.path("modules")) {
+      hidden |= m.path("name").asText().equals("custody_hideme") && m.path("hidden").asBoolean();
+    }
+    assertThat(hidden).as("custody_hideme reported hidden: %s", k.path("modules")).isTrue();
+    assertThat(boot.between("HOST-MODULES-BEGIN", "HOST-MODULES-END")).doesNotContain("custody_hideme");
+    List<String> findings = new ArrayList<>();
+    a.path("findings").forEach(f -> findings.add(f.path("rule_id").asText() + " " + f.path("address").asText()));
+    assertThat(findings).contains("memory-process-from-temp-dir pid " + miner + " (xmrig)", "memory-miner-command-line pid " + miner + " (xmrig)",
+        "memory-reverse-shell pid " + shell + " (bash)");
+    assertThat(findings).anyMatch(f -> f.startsWith("memory-hidden-module module custody_hideme"));
+    boolean history = false;
+    for (JsonNode b : k.path("bash")) {
+      history |= b.path("pid").asLong() == shell && b.path("command").asText().contains("evil.example");
+    }
+    assertThat(history).as("the reverse shell's history: %s", k.path("bash")).isTrue();
+    System.out.println("volatility plugins: " + k.path("plugins"));
+    assertThat(report.path("check").path("status").asText()).as("the capture's Volatility check").isEqualTo("ok");
   }
 
   /**
@@ -234,6 +244,7 @@ class MemoryCaptureIT {
       ok(aws.cli.custody("lime", "install-document", "--endpoint-url", aws.endpoint));
       ok(aws.cli.custody("case", "open", "--case", "IR-MEM5", "--examiner", "Jane Doe"));
       SsmAgentEmulator agent = aws.agent(guest);
+      agent.hostSetup = COMPROMISED_HOST;
       Run acquire = aws.acquire(agent, "IR-MEM5", "--timeout", "15m", "--json");
       LimeGuest.Boot boot = agent.boot.get();
       assertThat(agent.error.get()).as("agent: %s", agent.error.get()).isNull();
@@ -263,6 +274,10 @@ class MemoryCaptureIT {
       var kase = CaseStore.at(aws.home, Clock.systemUTC()).load("IR-MEM5");
       assertThat(Acquisitions.state(kase.log().verify().entries(), aws.instanceId, "memory")).isEqualTo(Acquisitions.State.SUCCEEDED);
       assertThat(kase.log().verify().entries()).anyMatch(e -> String.valueOf(e.notes()).contains("method avml (no LiME module for kernel"));
+      // the same checks of the kernel's view as with LiME
+      Run analyze = aws.cli.custody("analyze", "memory", "--case", "IR-MEM5", "--item", aws.instanceId, "--json");
+      assertThat(analyze.exit()).as(analyze.err()).isIn(0, 1);
+      assertKernelView(report, Json.mapper().readTree(analyze.out()), analyze, boot);
     }
   }
 

@@ -190,7 +190,7 @@ public record KernelView(
       }
     }
     List<BashCommand> bash = new ArrayList<>();
-    for (JsonNode r : run(vol, runs, say, "linux.bash.Bash").rows()) {
+    for (JsonNode r : (userPids.isEmpty() ? List.<JsonNode>of() : run(vol, runs, say, "linux.bash.Bash", userPids, true).rows())) {
       if (bash.size() < MAX_ROWS) {
         bash.add(new BashCommand(r.path("PID").asLong(), text(r, "Process"), text(r, "CommandTime"), text(r, "Command")));
       }
