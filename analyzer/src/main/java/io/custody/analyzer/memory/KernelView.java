@@ -238,7 +238,8 @@ public record KernelView(
 
   private static String text(JsonNode row, String field) {
     JsonNode v = row.get(field);
-    return v == null || v.isNull() ? null : Printable.of(v.asText());
+    // query strings of URLs (presigned signatures, the capture's own among them) never reach a report
+    return v == null || v.isNull() ? null : io.custody.evidence.Secrets.redactUrls(Printable.of(v.asText()));
   }
 
   private static String hex(JsonNode v) {

