@@ -118,6 +118,7 @@ class MemoryCaptureIT {
   private static void assertKernelView(JsonNode report, JsonNode a, Run analyze, LimeGuest.Boot boot) {
     assertThat(report.path("symbols_item").asText()).as(report.toString()).startsWith("item-");
     JsonNode k = a.path("kernel");
+    System.out.println("volatility plugins: " + k.path("plugins") + "\n" + analyze.err());
     assertThat(k.path("status").asText()).as("kernel view: %s\n%s", k, analyze.err()).isEqualTo("ok");
     assertThat(analyze.exit()).as("findings make exit 1").isEqualTo(1);
     Map<Long, String> seenPids = new java.util.HashMap<>();
@@ -166,7 +167,6 @@ class MemoryCaptureIT {
       history |= b.path("pid").asLong() == shell && b.path("command").asText().contains("evil.example");
     }
     assertThat(history).as("the reverse shell's history: %s", k.path("bash")).isTrue();
-    System.out.println("volatility plugins: " + k.path("plugins"));
     assertThat(report.path("check").path("status").asText()).as("the capture's Volatility check").isEqualTo("ok");
   }
 

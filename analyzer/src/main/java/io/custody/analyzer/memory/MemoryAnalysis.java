@@ -166,7 +166,7 @@ public final class MemoryAnalysis {
       try (InputStream in = new ItemStream(kase, item)) {
         Files.copy(in, raw, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
-      try (Volatility vol = new Volatility(raw, table.path(), scratch, timeout)) {
+      try (Volatility vol = new Volatility(raw, table.path(), scratch, timeout, table.itemId() != null)) {
         Volatility.Result r = vol.run("linux.pslist.PsList");
         double s = (System.nanoTime() - t0) / 1e9;
         if (!r.ok()) {
@@ -196,7 +196,7 @@ public final class MemoryAnalysis {
       return KernelView.skipped(table.itemId(), "Volatility 3 is not installed (" + Volatility.ENV + " or vol on the PATH; scripts/setup installs it)");
     }
     kernel.say().accept("volatility: " + version + " on " + raw.getFileName() + " with " + table.label());
-    try (table; Volatility vol = new Volatility(raw, table.path(), raw.getParent(), kernel.pluginTimeout())) {
+    try (table; Volatility vol = new Volatility(raw, table.path(), raw.getParent(), kernel.pluginTimeout(), table.itemId() != null)) {
       return KernelView.read(vol, table.itemId() != null ? table.itemId() : table.label(), version, KernelFindings::suspicious, kernel.say());
     }
   }

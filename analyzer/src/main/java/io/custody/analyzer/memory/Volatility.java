@@ -63,6 +63,15 @@ public final class Volatility implements AutoCloseable {
    * @param scratch where the runner script is written (removed on close)
    */
   public Volatility(Path image, Path isf, Path scratch, Duration timeout) {
+    this(image, isf, scratch, timeout, false);
+  }
+
+  /**
+   * @param madeByCustody the table is a symbols item Custody made at capture: Volatility's schema
+   *     validation (about 35 s for a kernel's table; the project's tests validate what Custody writes)
+   *     is skipped; a table from elsewhere is always validated
+   */
+  public Volatility(Path image, Path isf, Path scratch, Duration timeout, boolean madeByCustody) {
     this.timeout = timeout;
     try {
       java.security.MessageDigest d = io.custody.evidence.HashAlgorithm.SHA256.newDigest();
@@ -93,10 +102,11 @@ public final class Volatility implements AutoCloseable {
       requests = new java.io.BufferedWriter(new java.io.OutputStreamWriter(process.getOutputStream(), java.nio.charset.StandardCharsets.UTF_8));
       answers = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8),
           1 << 16);
-      java.util.Map<String, String> job = new java.util.LinkedHashMap<>();
+      java.util.Map<String, Object> job = new java.util.LinkedHashMap<>();
       job.put("image", image.toAbsolutePath().toString());
       job.put("symbols", symbols.toString());
       job.put("cache", cache.toString());
+      job.put("made_by_custody", madeByCustody);
       requests.write(Json.mapper().writeValueAsString(job));
       requests.newLine();
       requests.flush();

@@ -8,7 +8,7 @@ holds. Per-process plugins can be run one PID at a time in the same context, so 
 memory cannot be walked (a smear, a process exiting while captured) costs its own rows, not the run.
 
 Protocol (UTF-8 JSON lines): the first line on stdin is the job
-  {"image": PATH, "symbols": DIR, "cache": DIR}
+  {"image": PATH, "symbols": DIR, "cache": DIR, "made_by_custody": BOOL}
 then each line is a request
   {"plugin": "linux.pslist.PsList", "pids": [1, 2], "each": false}
 answered by one line on stdout
@@ -62,6 +62,12 @@ def value(v):
 class Runner:
     def __init__(self, job):
         self.image = job["image"]
+        if job.get("made_by_custody"):
+            # A table Custody itself made at capture (a symbols item of the case), from code whose output
+            # the project's tests validate against this schema: Volatility's own validation of a 10 MB
+            # table takes ~35 s and would run again for every capture. Tables from elsewhere are validated.
+            from volatility3 import schemas
+            schemas.validate = lambda input, use_cache=True: True
         constants.SYMBOL_BASEPATHS = [job["symbols"]] + list(constants.SYMBOL_BASEPATHS)
         constants.CACHE_PATH = job["cache"]
         os.makedirs(constants.CACHE_PATH, exist_ok=True)
