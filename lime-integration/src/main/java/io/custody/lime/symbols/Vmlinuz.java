@@ -134,9 +134,13 @@ public final class Vmlinuz {
   /**
    * The kernel's banner ({@code linux_banner}, what {@code /proc/version} prints): the first
    * "Linux version …" up to its newline in {@code .rodata} (the whole vmlinux when it has no such
-   * section) that names {@code release}; without the newline.
+   * section) that names {@code release}; without the newline. Kernels from 6.1 hold two: {@code
+   * init/version.c}'s weak one, whose version reads "# SMP …" (no build number), and the one {@code
+   * init/version-timestamp.c} links in, "#1 SMP …", which is what runs and what /proc/version prints:
+   * a banner with a build number after its '#' is preferred.
    */
   public Optional<String> banner(String release) {
+    String first = null;
     Section ro = section(".rodata").filter(s -> s.type() != SHT_NOBITS).orElse(null);
     int from = ro == null ? 0 : (int) ro.offset();
     int to = ro == null ? vmlinux.length : (int) (ro.offset() + ro.size());
@@ -149,12 +153,17 @@ public final class Vmlinuz {
       if (end < max && vmlinux[end] == '\n') {
         String text = new String(vmlinux, at, end - at, StandardCharsets.UTF_8);
         if (text.contains(release)) {
-          return Optional.of(text);
+          if (BUILD_NUMBER.matcher(text).find()) {
+            return Optional.of(text);
+          }
+          first = first == null ? text : first;
         }
       }
     }
-    return Optional.empty();
+    return Optional.ofNullable(first);
   }
+
+  private static final java.util.regex.Pattern BUILD_NUMBER = java.util.regex.Pattern.compile("\\) #[0-9]");
 
   /**
    * @throws InvalidInputException when the file cannot be read, is too large, or is not a kernel image
