@@ -25,13 +25,37 @@ class IsfTest {
 
   static final Path VMLINUX = Path.of("/sys/kernel/btf/vmlinux");
 
+  /**
+   * The test guest's Debian kernel (the kernel the memory tests capture): its BTF, taken from its
+   * vmlinuz by {@link Vmlinuz}, read as bpftool reads the same bytes.
+   */
+  @Test
+  void guestKernelBtf_everyStructAsBpftoolReadsIt() throws Exception {
+    Path vmlinuz = VmlinuzTest.guestVmlinuz();
+    assumeTrue(vmlinuz != null, "no LiME test guest on this machine (scripts/lime-guest build): skipped");
+    assumeTrue(Files.isExecutable(Path.of("/usr/sbin/bpftool")), "bpftool missing: run scripts/setup");
+    Path btf = Files.createTempFile("guest", ".btf");
+    try {
+      Files.write(btf, Vmlinuz.read(vmlinuz).btf());
+      assertAsBpftool(btf);
+    } finally {
+      Files.deleteIfExists(btf);
+    }
+  }
+
   @Test
   void kernelBtf_everyStructAsBpftoolReadsIt_isfOffsetsAgree() throws Exception {
     assumeTrue(Files.isReadable(VMLINUX), "no /sys/kernel/btf/vmlinux on this kernel: skipped");
     assumeTrue(Files.isExecutable(Path.of("/usr/sbin/bpftool")), "bpftool missing: run scripts/setup");
-    byte[] data = Files.readAllBytes(VMLINUX);
+    Btf btf = assertAsBpftool(VMLINUX);
+    isfOfKernel(btf);
+  }
+
+  /** Every struct's size and every member's name, type and bit offset as bpftool reads {@code file}. */
+  private static Btf assertAsBpftool(Path file) throws Exception {
+    byte[] data = Files.readAllBytes(file);
     Btf btf = Btf.parse(data, "vmlinux");
-    Process p = new ProcessBuilder("/usr/sbin/bpftool", "btf", "dump", "file", VMLINUX.toString(), "format", "raw").start();
+    Process p = new ProcessBuilder("/usr/sbin/bpftool", "btf", "dump", "file", file.toString(), "format", "raw").start();
     String raw = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).isZero();
     Pattern type = Pattern.compile("^\\[(\\d+)\\] (\\w+) '([^']*)'(?: size=(\\d+))?");
@@ -65,6 +89,10 @@ class IsfTest {
     }
     assertThat(structs).isGreaterThan(1000);
     assertThat(members).isGreaterThan(10000);
+    return btf;
+  }
+
+  private static void isfOfKernel(Btf btf) throws Exception {
 
     Map<String, Object> isf = Isf.of(btf, Map.of("init_task", 0xffffffff82a0c940L), "Linux version 6.1.0-test (gcc) #1 SMP",
         Map.of("btf", Map.of("name", "vmlinux"), "system-map", Map.of("name", "System.map-test")), "test");
