@@ -96,14 +96,7 @@ public final class RangeCheck {
           continue;
         }
         gap(r, s, e, pos, lr.start() - 1, tally, out);
-        if (!l.complete()) {
-          out.add(new LimeFinding(Kind.TRUNCATED_RANGE, l.dataOffset() + l.present(), "LiME range " + lr + " holds " + l.present() + " of its "
-              + l.declared() + " bytes: the file was cut off"));
-        }
-        if (l.allZero()) {
-          out.add(new LimeFinding(Kind.PADDED_RANGE, l.dataOffset(), "LiME range " + lr + " is zero-filled (" + l.present()
-              + " zero bytes): padding, not memory"));
-        }
+        content(l, lr, out);
         pos = lr.end() + 1;
       }
       gap(r, s, e, pos, e, tally, out);
@@ -140,6 +133,11 @@ public final class RangeCheck {
     } else if (lr.start() != r.start() || lr.end() != r.end()) {
       out.add(new LimeFinding(Kind.RANGE_MISMATCH, l.headerOffset(), "LiME range " + lr + " does not match System RAM " + r));
     }
+    content(l, lr, out);
+  }
+
+  /** A range the file cut off, or one filled with zeros (padding, not memory). */
+  private static void content(LimeRange l, PhysRange lr, List<LimeFinding> out) {
     if (!l.complete()) {
       out.add(new LimeFinding(Kind.TRUNCATED_RANGE, l.dataOffset() + l.present(), "LiME range " + lr + " holds " + l.present() + " of its "
           + l.declared() + " bytes: the file was cut off"));

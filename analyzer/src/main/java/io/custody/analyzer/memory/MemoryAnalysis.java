@@ -131,13 +131,7 @@ public final class MemoryAnalysis {
     } catch (IOException e) {
       throw new HostException("Failed to analyse memory item '" + item.id() + "': " + e.getMessage(), e);
     } finally {
-      if (raw != null) {
-        try {
-          Files.deleteIfExists(raw);
-        } catch (IOException e) {
-          System.err.println("custody: warning: could not remove the scratch copy " + raw + ": " + e.getMessage());
-        }
-      }
+      removeScratch(raw);
     }
   }
 
@@ -180,13 +174,19 @@ public final class MemoryAnalysis {
     } catch (IOException e) {
       throw new HostException("Failed to check memory item '" + item.id() + "' with Volatility: " + e.getMessage(), e);
     } finally {
-      if (raw != null) {
-        try {
-          Files.deleteIfExists(raw);
-        } catch (IOException e) {
-          System.err.println("custody: warning: could not remove the scratch copy " + raw + ": " + e.getMessage());
-        }
-      }
+      removeScratch(raw);
+    }
+  }
+
+  /** Removes a file of the case's scratch folder (never sealed); says so when it cannot. */
+  static void removeScratch(Path file) {
+    if (file == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      System.err.println("custody: warning: could not remove the scratch file " + file + ": " + e.getMessage());
     }
   }
 

@@ -61,12 +61,8 @@ record SymbolTable(String label, String itemId, Path path, boolean temporary, St
 
   @Override
   public void close() {
-    if (temporary && path != null) {
-      try {
-        Files.deleteIfExists(path);
-      } catch (IOException e) {
-        System.err.println("custody: warning: could not remove " + path + ": " + e.getMessage());
-      }
+    if (temporary) {
+      MemoryAnalysis.removeScratch(path);
     }
   }
 }
