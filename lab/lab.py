@@ -451,6 +451,20 @@ def print_summary(s):
         for f in s["findings"]:
             if f.get("severity") in ("critical", "high"):
                 p(f"  {f['severity']:<8} {str(f.get('source')):<10} {str(f.get('rule'))[:40]:<40} {str(f.get('where') or '')[:60]}")
+    t = s.get("truth") or {}
+    mm = t.get("memory_miner")
+    if mm:
+        meth = t.get("memory_method") or {}
+        p("\nMemory of web-1, from the image and the capture's own symbols (Volatility 3)")
+        p(f"  captured   with {meth.get('method') or 'lime'}" + (f" ({meth['reason']})" if meth.get("reason") else ""))
+        p(f"  miner      pid {mm['pid']} ({mm['comm']}), parent {mm['ppid']} ({mm['parent']}), executable {mm['exe']}")
+        p(f"             command line '{mm['args']}'")
+        c = t.get("memory_miner_connection")
+        if c:
+            p(f"  connection {c.get('proto')} {c.get('source')}:{c.get('source_port')} -> {c.get('destination')}:{c.get('destination_port')} "
+              f"{c.get('state')} (fd {c.get('fd')})")
+        if t.get("volatility_plugins"):
+            p("  plugins    " + ", ".join(f"{n.split('.')[-1]} {sec} s" for n, sec, _ in t["volatility_plugins"]))
     passed = sum(c["ok"] for c in s["checks"])
     p(f"\nGround truth: {passed} of {len(s['checks'])} checks passed")
     for c in s["checks"]:
