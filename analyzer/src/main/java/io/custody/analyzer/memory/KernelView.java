@@ -212,11 +212,14 @@ public record KernelView(
   }
 
   /**
-   * A kernel thread: PID 2 (kthreadd) and its children, or a task psaux shows as {@code [comm]} (it
-   * has no user memory to read arguments from) whose parent is 0 or 2.
+   * A kernel thread: PID 2 (kthreadd), or a task whose parent is 2 or 0 that psaux shows as {@code
+   * [comm]} (it has no user memory to read arguments from; for kthreadd's children, also when psaux
+   * could not say). Not a child of kthreadd with a command line: the kernel starts user-mode helpers
+   * (modprobe, a core_pattern pipe such as {@code |/tmp/x}) as such, and they are user processes.
    */
   static boolean isKernelThread(long pid, long ppid, String args) {
-    return pid == 2 || ppid == 2 || (pid != 1 && ppid == 0 && args != null && args.startsWith("[") && args.endsWith("]"));
+    boolean bracketed = args != null && args.startsWith("[") && args.endsWith("]");
+    return pid == 2 || ppid == 2 && (args == null || bracketed) || (pid != 1 && ppid == 0 && bracketed);
   }
 
   private static Volatility.Result run(Volatility vol, List<PluginRun> runs, Consumer<String> say, String plugin) {
