@@ -148,7 +148,7 @@ class MemoryCaptureIT {
       for (JsonNode b : k.path("bash")) {
         history |= b.path("pid").asLong() == shell && b.path("command").asText().contains("evil.example");
       }
-      assertThat(history).as("the reverse shell's history: %s", k.path("bash")).isTrue();
+      assertThat(history).as("the reverse shell's history: %s; plugins: %s", k.path("bash"), k.path("plugins")).isTrue();
       System.out.println("volatility plugins: " + k.path("plugins"));
 
       var kase = CaseStore.at(home, Clock.systemUTC()).load("IR-MEM");
