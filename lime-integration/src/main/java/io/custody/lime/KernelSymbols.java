@@ -149,8 +149,7 @@ public final class KernelSymbols {
   private static Map<String, String> source(String name, Sha256 sha) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("name", name);
-    m.put("hash_type", "sha256");
-    m.put("hash_value", sha.hex());
+    m.put("sha256", sha.hex()); // as Isf.of takes a source: the System.map's becomes the schema's hash_type and hash_value
     return m;
   }
 

@@ -195,6 +195,11 @@ class MemoryCaptureIT {
       ls -d /sys/module/custody_hideme
       """;
 
+  /** A memory capture's own record in the custody log (the instance's memory, no item), not an AWS call's or an item's. */
+  private static boolean ofTheCapture(io.custody.evidence.custody.CustodyEntry e) {
+    return e.aws() == null && e.objects().stream().anyMatch(o -> o.itemId() == null && "memory".equals(o.role()));
+  }
+
   private static String marker(LimeGuest.Boot boot, String name) {
     java.util.regex.Matcher m = java.util.regex.Pattern.compile(name + " (\\d+)").matcher(boot.serial());
     assertThat(m.find()).as("%s in the guest's console:\n%s", name, boot.job()).isTrue();
@@ -334,6 +339,83 @@ class MemoryCaptureIT {
   }
 
   /**
+   * A host whose /proc/version is not its kernel's banner (a bind mount over it, made before the
+   * command runs): the symbol table the capture makes carries that banner, by which Volatility picks a
+   * table for an image, so it finds no table for this image, as with a capture it cannot use. The file
+   * has no newline, and nothing prints it: Volatility looks for the banner as the kernel keeps it
+   * (ending in a newline and NUL), and a copy of it so ended anywhere in the guest's RAM (the file's
+   * page, a terminal's buffer) would be found and the table used after all.
+   */
+  static final String FAKE_BANNER = """
+      printf '%s' 'Linux version 0.0.0-fake (nobody@nowhere) #1' > /tmp/fake-version || exit 97
+      mount -o bind /tmp/fake-version /proc/version || exit 97
+      """;
+
+  /**
+   * The Volatility check after each capture and --retry: a capture Volatility cannot use fails the
+   * check, is kept but recorded partial (exit 4, the memory acquisition not succeeded in the custody
+   * log, so contain --stop refuses); with --retry 1 the host is captured again (a second command, a
+   * second boot, its real banner this time) and the second capture checks ok. Three boots in all.
+   */
+  @Test
+  void acquireMemory_checkFailsThenRetry_firstKeptPartialSecondChecksOk() throws Exception {
+    LimeGuest guest = LimeGuest.ensure();
+    try (Emulated aws = new Emulated()) {
+      String instanceId = aws.instanceId;
+      ok(aws.cli.custody("lime", "publish", "--bucket", BUCKET, guest.modules().toString(), "--endpoint-url", aws.endpoint));
+      ok(aws.cli.custody("lime", "install-document", "--endpoint-url", aws.endpoint));
+      ok(aws.cli.custody("case", "open", "--case", "IR-MEM5", "--examiner", "Jane Doe"));
+
+      // without --retry: the unusable capture is kept, partial, and the host is left running
+      SsmAgentEmulator agent = aws.agent(guest);
+      agent.hostSetup = FAKE_BANNER;
+      Run first = aws.acquire(agent, "IR-MEM5", "--timeout", "15m", "--json");
+      assertThat(agent.error.get()).as("agent: %s", agent.error.get()).isNull();
+      LimeGuest.Boot boot = agent.boot.get();
+      assertThat(boot.exit()).as(boot.job()).isZero();
+      assertThat(first.exit()).as("acquire memory: %s\nguest job:\n%s", first.err(), boot.job()).isEqualTo(4);
+      assertThat(first.err()).contains("Failed to capture usable memory", "Volatility 3 could not walk the process list",
+          "could not find the kernel in the image", "the host was left running", "--retry");
+      var kase = CaseStore.at(aws.home, Clock.systemUTC()).load("IR-MEM5");
+      var log = kase.log().verify();
+      assertThat(log.intact()).isTrue();
+      assertThat(Acquisitions.state(log.entries(), instanceId, "memory")).isEqualTo(Acquisitions.State.UNFINISHED);
+      assertThat(log.entries()).filteredOn(e -> "acquired".equals(e.event()) && ofTheCapture(e) && e.outcome() == io.custody.evidence.custody.Outcome.PARTIAL)
+          .singleElement().satisfies(e -> assertThat(e.notes()).contains("Volatility check (attempt 1): failed"));
+      // the image and the symbols it came with are kept; the host sent its (false) banner
+      assertThat(kase.items()).extracting(i -> i.type().label()).containsExactlyInAnyOrder("memory", "symbols");
+      var symbols = kase.items().stream().filter(i -> i.type().label().equals("symbols")).findFirst().orElseThrow();
+      assertThat(symbols.files()).contains("btf", "kallsyms", "proc-version");
+      assertThat(Files.readString(kase.dir().resolve(symbols.dir()).resolve("proc-version"))).isEqualTo("Linux version 0.0.0-fake (nobody@nowhere) #1");
+
+      // with --retry 1: captured again; the second host shows its real banner
+      SsmAgentEmulator again = aws.agent(guest);
+      again.hostSetups = List.of(FAKE_BANNER, "");
+      Run retried = aws.acquire(again, "IR-MEM5", "--timeout", "15m", "--retry", "1", "--json");
+      assertThat(again.error.get()).as("agent: %s", again.error.get()).isNull();
+      assertThat(again.boots).hasSize(2);
+      assertThat(retried.exit()).as("acquire memory --retry 1: %s\nsecond guest job:\n%s", retried.err(), again.boot.get().job()).isZero();
+      assertThat(retried.err()).contains("capturing again (attempt 2 of 2)");
+      JsonNode report = Json.mapper().readTree(retried.out());
+      System.out.println("acquire memory --retry 1: " + report.path("check") + "\n" + retried.err());
+      assertThat(report.path("outcome").asText()).isEqualTo("succeeded");
+      assertThat(report.path("check").path("status").asText()).isEqualTo("ok");
+      assertThat(report.path("check").path("attempt").asInt()).isEqualTo(2);
+      assertThat(report.path("check").path("processes").asInt()).isGreaterThan(10);
+      kase = CaseStore.at(aws.home, Clock.systemUTC()).load("IR-MEM5");
+      log = kase.log().verify();
+      assertThat(log.intact()).isTrue();
+      assertThat(Acquisitions.state(log.entries(), instanceId, "memory")).isEqualTo(Acquisitions.State.SUCCEEDED);
+      assertThat(log.entries()).filteredOn(e -> "acquired".equals(e.event()) && ofTheCapture(e) && e.outcome() == io.custody.evidence.custody.Outcome.PARTIAL)
+          .hasSize(2);
+      assertThat(log.entries()).filteredOn(e -> "acquired".equals(e.event()) && ofTheCapture(e) && e.outcome() == io.custody.evidence.custody.Outcome.SUCCEEDED)
+          .singleElement().satisfies(e -> assertThat(e.notes()).contains("Volatility check (attempt 2): ok"));
+      assertThat(kase.items()).extracting(i -> i.type().label()).containsExactlyInAnyOrder("memory", "symbols", "memory", "symbols", "memory",
+          "symbols");
+    }
+  }
+
+  /**
    * The emulator's side of a capture: the capture bucket, an instance to capture, clients, and the
    * custody CLI pointed at the emulator through the default credential chain.
    */
@@ -369,6 +451,7 @@ class MemoryCaptureIT {
           "--endpoint-url", endpoint, "--poll", "2s", "--port", "4444", "--no-progress"));
       args.addAll(List.of(more));
       Run r = cli.custody(args.toArray(String[]::new));
+      agent.clientDone = true;
       t.join();
       return r;
     }

@@ -29,11 +29,21 @@ final class SsmAgentEmulator implements Runnable {
   private final LimeGuest guest;
   private final Path jobDir;
   private final Map<String, String> guestEnv;
+  /** The last boot; {@link #boots} has every one. */
   final AtomicReference<LimeGuest.Boot> boot = new AtomicReference<>();
+  final List<LimeGuest.Boot> boots = new java.util.concurrent.CopyOnWriteArrayList<>();
   final AtomicReference<Throwable> error = new AtomicReference<>();
   volatile String script;
   /** Shell lines the guest runs before the document's script: the state of the host, not part of the command. */
   volatile String hostSetup = "";
+  /**
+   * When set, the agent serves one command per entry, in order, each in a fresh boot of the guest
+   * with that entry as its host setup (a host captured again); otherwise one command with {@link
+   * #hostSetup}.
+   */
+  volatile List<String> hostSetups;
+  /** Set by the test when the client has returned: no further command will come, so stop waiting for one. */
+  volatile boolean clientDone;
 
   SsmAgentEmulator(SsmClient ssm, String instanceId, LimeGuest guest, Path jobDir, Map<String, String> guestEnv) {
     this.ssm = ssm;
@@ -46,26 +56,36 @@ final class SsmAgentEmulator implements Runnable {
   @Override
   public void run() {
     try {
-      Command c = awaitCommand();
-      String content = ssm.getDocument(b -> b.name(c.documentName())).content();
-      JsonNode doc = Json.mapper().readTree(content);
-      Map<String, String> values = new HashMap<>();
-      doc.path("parameters").fields().forEachRemaining(e -> {
-        if (e.getValue().has("default")) {
-          values.put(e.getKey(), e.getValue().get("default").asText());
+      // commands sent to the instance before this agent started (an earlier capture's) are not its to run
+      java.util.Set<String> served = new java.util.HashSet<>();
+      ssm.listCommands(b -> b.instanceId(instanceId)).commands().forEach(c -> served.add(c.commandId()));
+      List<String> setups = hostSetups == null ? List.of(hostSetup) : List.copyOf(hostSetups);
+      for (int i = 0; i < setups.size(); i++) {
+        // the first command comes at once; a later one after the client has checked the capture before
+        Command c = awaitCommand(served, Duration.ofMinutes(i == 0 ? 3 : 15), i + 1);
+        served.add(c.commandId());
+        String content = ssm.getDocument(b -> b.name(c.documentName())).content();
+        JsonNode doc = Json.mapper().readTree(content);
+        Map<String, String> values = new HashMap<>();
+        doc.path("parameters").fields().forEachRemaining(e -> {
+          if (e.getValue().has("default")) {
+            values.put(e.getKey(), e.getValue().get("default").asText());
+          }
+        });
+        c.parameters().forEach((k, v) -> values.put(k, String.join(",", v)));
+        JsonNode step = doc.path("mainSteps").get(0);
+        if (!"aws:runShellScript".equals(step.path("action").asText())) {
+          throw new IllegalStateException("the document's step is " + step.path("action").asText());
         }
-      });
-      c.parameters().forEach((k, v) -> values.put(k, String.join(",", v)));
-      JsonNode step = doc.path("mainSteps").get(0);
-      if (!"aws:runShellScript".equals(step.path("action").asText())) {
-        throw new IllegalStateException("the document's step is " + step.path("action").asText());
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode line : step.path("inputs").path("runCommand")) {
+          sb.append(render(line.asText(), values)).append('\n');
+        }
+        script = sb.toString();
+        LimeGuest.Boot b = guest.run(jobDir, setups.get(i) + script, guestEnv);
+        boots.add(b);
+        boot.set(b);
       }
-      StringBuilder sb = new StringBuilder();
-      for (JsonNode line : step.path("inputs").path("runCommand")) {
-        sb.append(render(line.asText(), values)).append('\n');
-      }
-      script = sb.toString();
-      boot.set(guest.run(jobDir, hostSetup + script, guestEnv));
     } catch (Throwable t) {
       error.set(t);
     }
@@ -85,15 +105,22 @@ final class SsmAgentEmulator implements Runnable {
     return out.toString();
   }
 
-  private Command awaitCommand() throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+  /** The first command for the instance not yet served. */
+  private Command awaitCommand(java.util.Set<String> served, Duration wait, int number) throws InterruptedException {
+    Instant deadline = Instant.now().plus(wait);
     while (Instant.now().isBefore(deadline)) {
+      boolean done = clientDone; // read before listing: a command sent just before the client returned is listed
       List<Command> cs = ssm.listCommands(b -> b.instanceId(instanceId)).commands();
-      if (!cs.isEmpty()) {
-        return cs.get(cs.size() - 1);
+      for (Command c : cs) {
+        if (!served.contains(c.commandId())) {
+          return c;
+        }
+      }
+      if (done) {
+        throw new IllegalStateException("the client finished without sending command " + number + " for " + instanceId);
       }
       Thread.sleep(250);
     }
-    throw new IllegalStateException("no command for " + instanceId + " arrived");
+    throw new IllegalStateException("no command " + number + " for " + instanceId + " arrived");
   }
 }

@@ -19,10 +19,12 @@ import java.util.regex.Pattern;
  * row it came from:
  * <ul>
  *   <li>{@code memory-process-from-temp-dir} (high): a process whose executable, or the script it runs
- *       (its first argument that is a path), lies in /tmp, /var/tmp or /dev/shm;
+ *       (an interpreter's first argument that is a path; {@link #INTERPRETER}), lies in /tmp, /var/tmp or
+ *       /dev/shm;
  *   <li>{@code memory-process-exe-deleted} (high): its executable file was deleted while it ran;
  *   <li>{@code memory-process-disguised} (high): a process with a user address space whose command
- *       line is a bracketed kernel-thread name ({@code exec -a "[kworker/0:1]"}), the usual disguise;
+ *       line is a bracketed kernel-thread name ({@code exec -a "[kworker/0:1]"}), the usual disguise (not
+ *       an exited child awaiting its parent: {@code [comm]} and nothing mapped);
  *   <li>{@code memory-miner-command-line} (high): a command line of a cryptocurrency miner (pool URLs,
  *       xmrig's options, wallet-shaped arguments);
  *   <li>{@code memory-reverse-shell} (critical): a shell holding a network connection (its standard
@@ -71,7 +73,7 @@ final class KernelFindings {
       String who = who(p.pid(), p.comm());
       String row = "linux.psaux PID " + p.pid() + " PPID " + p.ppid() + " ARGS '" + nz(p.args()) + "'";
       String exe = p.exe();
-      String script = firstPathArg(p.args());
+      String script = interpreter(p) ? firstPathArg(p.args()) : null;
       for (String path : new String[] {exe, script}) {
         if (path != null && TEMP_DIRS.stream().anyMatch(path::startsWith)) {
           out.add(new Finding("memory-process-from-temp-dir", HIGH, who, p.args(),
@@ -84,7 +86,10 @@ final class KernelFindings {
         out.add(new Finding("memory-process-exe-deleted", HIGH, who, exe, who + " runs an executable deleted after it started (" + exe + "); " + row));
       }
       String args = nz(p.args()).strip();
-      if (args.startsWith("[") && args.indexOf(']') > 0 && p.pid() != 2) {
+      // an exited child its parent has not reaped (a zombie) has no address space left: psaux shows it as
+      // [comm], like a kernel thread, and it has no executable mapped; that is no disguise
+      boolean exited = exe == null && args.equals("[" + nz(p.comm()) + "]");
+      if (args.startsWith("[") && args.indexOf(']') > 0 && !exited) {
         out.add(new Finding("memory-process-disguised", HIGH, who, p.args(),
             who + " has a user address space but calls itself '" + args.substring(0, args.indexOf(']') + 1) + "', a kernel thread's name; " + row));
       }
@@ -160,6 +165,30 @@ final class KernelFindings {
 
   private static String nz(String s) {
     return s == null ? "" : s;
+  }
+
+  /**
+   * Programs whose first path argument is a program they run: shells, script interpreters, java -jar,
+   * awk -f, and the dynamic loader (which runs a program from a noexec mount).
+   */
+  static final Pattern INTERPRETER = Pattern.compile(
+      "(?:ba|da|z|k|mk|a|c|tc|fi|pw)?sh|busybox|python[0-9.]*|perl[0-9.]*|ruby[0-9.]*|node(js)?|php[0-9.]*(-cgi)?|lua[0-9.]*|luajit|tclsh[0-9.]*|"
+          + "java|[gm]?awk|Rscript|ld-linux.*|ld-musl.*|ld\\.so.*");
+
+  /**
+   * Whether the process is an interpreter, by its executable, its argv[0] or its comm (any of them:
+   * {@code exec -a} changes argv[0], a copy of python under another name keeps its comm from the file).
+   */
+  static boolean interpreter(KernelView.Proc p) {
+    String exe = p.exe() == null ? null : p.exe().replace(" (deleted)", "");
+    String args = nz(p.args()).strip();
+    String argv0 = args.isEmpty() ? null : args.split("\\s+")[0];
+    for (String name : new String[] {exe, argv0, p.comm()}) {
+      if (name != null && !name.isEmpty() && INTERPRETER.matcher(name.substring(name.lastIndexOf('/') + 1)).matches()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The first argument after the program that is an absolute path (the script an interpreter runs). */

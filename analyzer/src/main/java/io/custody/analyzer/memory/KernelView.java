@@ -39,6 +39,9 @@ public record KernelView(
     @JsonProperty("bash") List<BashCommand> bash,
     @JsonProperty("environment") List<EnvVar> environment) {
 
+  /** The process names whose history Volatility's bash plugin reads. */
+  static final Set<String> BASH_COMMS = Set.of("bash", "sh", "dash");
+
   /** Rows of one plugin kept at most (a plugin gone wild must not fill the report). */
   static final int MAX_ROWS = 200_000;
 
@@ -190,9 +193,15 @@ public record KernelView(
       }
     }
     List<BashCommand> bash = new ArrayList<>();
-    for (JsonNode r : (userPids.isEmpty() ? List.<JsonNode>of() : run(vol, runs, say, "linux.bash.Bash", userPids, true).rows())) {
-      if (bash.size() < MAX_ROWS) {
-        bash.add(new BashCommand(r.path("PID").asLong(), text(r, "Process"), text(r, "CommandTime"), text(r, "Command")));
+    // the shells the plugin reads (it looks at these comms only), one at a time: a shell whose memory
+    // cannot be walked (one forked as the capture ran, one exiting) otherwise fails the whole run and
+    // costs every other shell its history
+    List<Long> shells = procs.stream().filter(p -> !p.kernelThread() && BASH_COMMS.contains(p.comm())).map(Proc::pid).toList();
+    if (!shells.isEmpty()) {
+      for (JsonNode r : run(vol, runs, say, "linux.bash.Bash", shells, true).rows()) {
+        if (bash.size() < MAX_ROWS) {
+          bash.add(new BashCommand(r.path("PID").asLong(), text(r, "Process"), text(r, "CommandTime"), text(r, "Command")));
+        }
       }
     }
     KernelView partial = new KernelView(symbolsItem, volVersion, "ok", null, runs, procs, socks, List.copyOf(modules.values()), regions, bash,
@@ -212,11 +221,14 @@ public record KernelView(
   }
 
   /**
-   * A kernel thread: PID 2 (kthreadd) and its children, or a task psaux shows as {@code [comm]} (it
-   * has no user memory to read arguments from) whose parent is 0 or 2.
+   * A kernel thread: PID 2 (kthreadd), or a task whose parent is 2 or 0 that psaux shows as {@code
+   * [comm]} (it has no user memory to read arguments from; for kthreadd's children, also when psaux
+   * could not say). Not a child of kthreadd with a command line: the kernel starts user-mode helpers
+   * (modprobe, a core_pattern pipe such as {@code |/tmp/x}) as such, and they are user processes.
    */
   static boolean isKernelThread(long pid, long ppid, String args) {
-    return pid == 2 || ppid == 2 || (pid != 1 && ppid == 0 && args != null && args.startsWith("[") && args.endsWith("]"));
+    boolean bracketed = args != null && args.startsWith("[") && args.endsWith("]");
+    return pid == 2 || ppid == 2 && (args == null || bracketed) || (pid != 1 && ppid == 0 && bracketed);
   }
 
   private static Volatility.Result run(Volatility vol, List<PluginRun> runs, Consumer<String> say, String plugin) {

@@ -92,7 +92,7 @@ final class AcquireMemoryCommand extends CliCommand {
         }
         // recorded as partial: the host keeps running, and contain --stop refuses until a capture succeeds
         String why = "Volatility 3 could not walk the process list in the image of " + instanceId + " (" + r.check().reason() + "); item "
-            + r.itemId() + " is kept, marked partial";
+            + r.itemId() + " is kept (whole as stored) and the capture is recorded partial in the custody log";
         if (attempt > retry) {
           throw new io.custody.evidence.PartialAcquisitionException("Failed to capture usable memory: " + why
               + "; the host was left running: capture again (--retry N) before isolating or stopping it");

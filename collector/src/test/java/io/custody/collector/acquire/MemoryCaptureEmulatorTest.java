@@ -3,12 +3,16 @@ package io.custody.collector.acquire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.custody.collector.aws.AwsConfig;
 import io.custody.collector.aws.AwsSession;
 import io.custody.collector.aws.SsmGateway;
 import io.custody.collector.testing.FakeHost;
 import io.custody.evidence.HostException;
 import io.custody.evidence.IntegrityException;
+import io.custody.evidence.Json;
 import io.custody.evidence.PartialAcquisitionException;
 import io.custody.evidence.Sha256;
 import io.custody.evidence.custody.Acquisitions;
@@ -28,16 +32,20 @@ import io.custody.lime.TestModules;
 import io.custody.lime.capture.CaptureDocument;
 import io.custody.lime.capture.CaptureMethod;
 import io.custody.lime.capture.Transport;
+import io.custody.lime.symbols.TestBtf;
 import io.custody.lime.symbols.TestImages;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -394,6 +402,184 @@ class MemoryCaptureEmulatorTest {
       assertThat(e.sha256()).isEqualTo(Sha256.digest(TestModules.fake(RELEASE)));
       assertThat(e.kernelFiles()).containsExactlyInAnyOrder("btf", "symbols.json");
     });
+  }
+
+  /** The banner of the symbols' kernel, as /proc/version gives it. */
+  static final String BANNER = "Linux version " + RELEASE + " (debian-kernel@lists.debian.org) (gcc-12 (Debian 12.2.0-14) 12.2.0) #1 SMP "
+      + "PREEMPT_DYNAMIC Debian 6.1.99-1\n";
+
+  /** What capture.sh sends for a kernel with BTF and no System.map: its BTF, /proc/kallsyms (40 real lines, KASLR at 0x9000000), /proc/version. */
+  static Map<String, byte[]> kernelSymbols() throws IOException {
+    Map<String, byte[]> m = new LinkedHashMap<>();
+    m.put("btf", TestBtf.kernelLike());
+    try (InputStream in = MemoryCaptureEmulatorTest.class.getResourceAsStream("/io/custody/lime/symbols/kallsyms-sample")) {
+      m.put("kallsyms", in.readAllBytes());
+    }
+    m.put("version", BANNER.getBytes(StandardCharsets.US_ASCII));
+    return m;
+  }
+
+  Thread hostSending(Map<String, byte[]> symbols, Consumer<ArrayNode> report) {
+    FakeHost h = new FakeHost(ssm, instanceId, RELEASE, lime(true), FakeHost.Behaviour.NORMAL, hosts.size());
+    h.symbols = symbols;
+    h.reportSymbols = report;
+    hosts.add(h);
+    return h.start();
+  }
+
+  /** The capture's own record (the instance's memory, no item), not an AWS call's or an item's. */
+  static boolean ofTheCapture(CustodyEntry e) {
+    return e.aws() == null && e.objects().stream().anyMatch(o -> o.itemId() == null && "memory".equals(o.role()));
+  }
+
+  /** The item's side files, less the SHA-256 file every item has. */
+  static List<String> sideFiles(Item item) {
+    return item.files().stream().filter(f -> !f.endsWith(".sha256")).toList();
+  }
+
+  static byte[] content(Case kase, Item item) throws IOException {
+    try (InputStream in = new io.custody.analyzer.ItemStream(kase, item)) {
+      return in.readAllBytes();
+    }
+  }
+
+  @Test
+  void acquire_hostSendsItsKernelSymbols_symbolsItemWithTheTableAndTheFilesAsSent() throws Exception {
+    Map<String, byte[]> sent = kernelSymbols();
+    Thread t = hostSending(sent, a -> { });
+    CaptureReport r = capture().check(false, 1).acquire(kase, request(), ProgressListener.NONE);
+    t.join();
+    assertThat(hosts.get(0).error.get()).isNull();
+    assertThat(hosts.get(0).plan).containsPattern("(?m)^symbols btf http").containsPattern("(?m)^symbols kallsyms http")
+        .containsPattern("(?m)^symbols system-map http").containsPattern("(?m)^symbols version http");
+    assertThat(r.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(r.symbolsItem()).isNotNull().isNotEqualTo(r.itemId());
+    assertThat(r.notes()).anyMatch(n -> n.startsWith("symbol table made from BTF (16 types) and kallsyms (32 symbols, KASLR offset 0x9000000 taken out)"));
+    assertThat(r.check()).isEqualTo(new CaptureCheck("skipped", null, "not asked for (--no-check)", 0, 1));
+
+    Item item = kase.item(r.symbolsItem(), null);
+    assertThat(item.type().label()).isEqualTo("symbols");
+    assertThat(item.name()).isEqualTo(SymbolsStore.ISF);
+    assertThat(item.sourceId()).isEqualTo(instanceId);
+    assertThat(item.notes()).contains("kernel symbols of " + RELEASE, "memory item " + r.itemId());
+    assertThat(item.files()).contains("btf", "kallsyms", "proc-version").doesNotContain("system-map", "version");
+    Path dir = kase.dir().resolve(item.dir());
+    assertThat(Files.readAllBytes(dir.resolve("btf"))).isEqualTo(sent.get("btf"));
+    assertThat(Files.readAllBytes(dir.resolve("kallsyms"))).isEqualTo(sent.get("kallsyms"));
+    assertThat(Files.readString(dir.resolve("proc-version"))).isEqualTo(BANNER);
+
+    JsonNode isf = Json.mapper().readTree(content(kase, item));
+    JsonNode initTask = isf.path("symbols").path("init_task");
+    assertThat(initTask.path("address").asText()).isEqualTo(Long.toUnsignedString(0xffffffff82a1aa40L)); // KASLR taken out
+    assertThat(initTask.path("type").path("name").asText()).isEqualTo("task_struct");
+    assertThat(isf.path("symbols").path("current_task").path("address").asLong()).isEqualTo(0x1fb80L);
+    assertThat(new String(java.util.Base64.getDecoder().decode(isf.path("symbols").path("linux_banner").path("constant_data").asText()),
+        StandardCharsets.US_ASCII)).isEqualTo(BANNER + "\0");
+    JsonNode source = isf.path("metadata").path("linux").path("symbols").get(0);
+    assertThat(source.path("name").asText()).isEqualTo("/proc/kallsyms");
+    assertThat(source.path("hash_value").asText()).isEqualTo(Sha256.digest(sent.get("kallsyms")).hex());
+    assertThat(isf.path("metadata").path("producer").path("types_from_btf").path("sha256").asText()).isEqualTo(Sha256.digest(sent.get("btf")).hex());
+
+    // the custody log's record of the capture names both items
+    assertThat(Acquisitions.state(log(), instanceId, "memory")).isEqualTo(Acquisitions.State.SUCCEEDED);
+    assertThat(log()).filteredOn(e -> "acquired".equals(e.event()) && e.outcome() == Outcome.SUCCEEDED && ofTheCapture(e)).singleElement()
+        .satisfies(e -> assertThat(e.objects()).extracting(o -> o.itemId()).contains(r.itemId(), r.symbolsItem()));
+  }
+
+  @Test
+  void acquire_hostReportsOtherBytesThanS3Holds_thoseFilesNotUsedSaidCaptureSucceeds() throws Exception {
+    Map<String, byte[]> sent = kernelSymbols();
+    Thread t = hostSending(sent, a -> {
+      for (JsonNode e : a) {
+        if (e.path("kind").asText().equals("btf")) {
+          ((ObjectNode) e).put("sha256", "0".repeat(64)); // what it says it sent is not what S3 holds
+        }
+        if (e.path("kind").asText().equals("kallsyms")) {
+          ((ObjectNode) e).put("bytes", e.path("bytes").asLong() - 1);
+        }
+      }
+    });
+    CaptureReport r = capture().acquire(kase, request(), ProgressListener.NONE);
+    t.join();
+    assertThat(hosts.get(0).error.get()).isNull();
+    assertThat(r.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(r.notes()).anyMatch(n -> n.startsWith("btf in S3 (" + sent.get("btf").length + " bytes, sha256 " + Sha256.digest(sent.get("btf")).hex()
+        + ") is not what the host sent (" + sent.get("btf").length + " bytes, sha256 " + "0".repeat(64) + "); not used"));
+    assertThat(r.notes()).anyMatch(n -> n.startsWith("kallsyms in S3 (" + sent.get("kallsyms").length + " bytes") && n.endsWith("not used"));
+    assertThat(r.notes()).anyMatch(n -> n.startsWith("no BTF"));
+    // the banner alone is kept, in an item that holds no table
+    Item item = kase.item(r.symbolsItem(), null);
+    assertThat(item.name()).isEqualTo("symbols-sent.json");
+    assertThat(sideFiles(item)).containsExactly("proc-version");
+    // nothing to check the image with: skipped and said, not failed, so the capture stands
+    assertThat(r.check().status()).isEqualTo("skipped");
+    assertThat(r.check().reason()).startsWith("no symbol table for this kernel: ").contains("not used");
+    assertThat(Acquisitions.state(log(), instanceId, "memory")).isEqualTo(Acquisitions.State.SUCCEEDED);
+  }
+
+  @Test
+  void acquire_hostileSymbolsEntries_ignoredAndSaidTheTableStillMadeFromTheGoodOnes() throws Exception {
+    Map<String, byte[]> sent = kernelSymbols();
+    Thread t = hostSending(sent, a -> {
+      a.addObject().put("kind", "../../../etc/passwd").put("status", "sent").put("bytes", 10).put("sha256", "a".repeat(64)).put("source", "x");
+      // reported sent, never PUT: nothing in S3 under its key
+      a.addObject().put("kind", "system-map").put("status", "sent").put("bytes", 100).put("sha256", "a".repeat(64))
+          .put("source", "/boot/System.map-" + RELEASE);
+      a.addObject().put("kind", "version").put("status", "sent").put("bytes", new java.math.BigInteger("123456789012345678901234567890"))
+          .put("sha256", "zz");
+      a.addObject().put("kind", "btf").put("status", "missing\u001b[2J").put("bytes", 0).put("sha256", "-").put("source", "/sys/kernel/btf/vmlinux");
+      a.add(7);
+      a.addNull();
+    });
+    CaptureReport r = capture().check(false, 1).acquire(kase, request(), ProgressListener.NONE);
+    t.join();
+    assertThat(hosts.get(0).error.get()).isNull();
+    assertThat(r.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(r.notes()).contains("the host reports an unexpected symbols file '../../../etc/passwd'; ignored",
+        "the host reports an unexpected symbols file 'version'; ignored", "the host reports an unexpected symbols file 'btf'; ignored",
+        "the host reports an unexpected symbols file 'null'; ignored");
+    assertThat(r.notes()).anyMatch(n -> n.startsWith("system-map could not be fetched: "));
+    assertThat(r.notes()).anyMatch(n -> n.startsWith("symbol table made from BTF"));
+    assertThat(String.join("\n", r.notes())).doesNotContain("\u001b");
+    Item item = kase.item(r.symbolsItem(), null);
+    assertThat(item.name()).isEqualTo(SymbolsStore.ISF);
+    assertThat(sideFiles(item)).containsExactlyInAnyOrder("btf", "kallsyms", "proc-version");
+    assertThat(Files.list(kase.dir().resolve(item.dir()))).noneMatch(f -> f.getFileName().toString().contains("passwd"));
+  }
+
+  @Test
+  void acquire_hostSendsNoSymbols_saidCheckSkippedWithTheReason() throws Exception {
+    Thread t = host(lime(true), FakeHost.Behaviour.NORMAL, RELEASE);
+    CaptureReport r = capture().acquire(kase, request(), ProgressListener.NONE);
+    t.join();
+    assertThat(r.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(r.symbolsItem()).isNull();
+    assertThat(r.notes()).contains("the host sent no symbols (an older capture document?): Volatility needs an ISF for kernel " + RELEASE);
+    assertThat(r.check().status()).isEqualTo("skipped");
+    assertThat(r.check().reason()).isEqualTo("no symbol table for this kernel: the host sent no symbols (an older capture document?): "
+        + "Volatility needs an ISF for kernel " + RELEASE);
+    assertThat(r.check().attempt()).isEqualTo(1);
+    assertThat(kase.items()).extracting(i -> i.type().label()).containsExactly("memory");
+    assertThat(Acquisitions.state(log(), instanceId, "memory")).isEqualTo(Acquisitions.State.SUCCEEDED);
+    assertThat(log()).anySatisfy(e -> assertThat(e.notes()).contains("Volatility check (attempt 1): skipped"));
+  }
+
+  @Test
+  void acquire_kallsymsAddressesHidden_noTableSaidCheckSkipped() throws Exception {
+    Map<String, byte[]> sent = kernelSymbols();
+    String hidden = new String(sent.get("kallsyms"), StandardCharsets.US_ASCII).lines().map(l -> "0000000000000000" + l.substring(16))
+        .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+    sent.put("kallsyms", hidden.getBytes(StandardCharsets.US_ASCII));
+    Thread t = hostSending(sent, a -> { });
+    CaptureReport r = capture().acquire(kase, request(), ProgressListener.NONE);
+    t.join();
+    assertThat(r.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(r.notes()).contains("the host's kallsyms shows every address as 0 (kernel.kptr_restrict=2?): no symbol table made");
+    Item item = kase.item(r.symbolsItem(), null);
+    assertThat(item.name()).isEqualTo("symbols-sent.json");
+    assertThat(sideFiles(item)).containsExactlyInAnyOrder("btf", "kallsyms", "proc-version");
+    assertThat(r.check().status()).isEqualTo("skipped");
+    assertThat(r.check().reason()).contains("kptr_restrict");
   }
 
   static byte[] lime(boolean whole) {

@@ -56,6 +56,14 @@ public final class FakeHost implements Runnable {
   public final AtomicReference<Throwable> error = new AtomicReference<>();
   public volatile int partsUploaded;
   public volatile String plan;
+  /**
+   * The files it sends for the symbol table after the image, kind (btf, system-map, kallsyms, version)
+   * → bytes, each PUT to the plan's {@code symbols KIND URL} and reported in result.json as sent, with
+   * its size and SHA-256; none by default (a host of an older capture document).
+   */
+  public volatile Map<String, byte[]> symbols = Map.of();
+  /** Changes the symbols array before result.json is sent (a host that lies about what it sent). */
+  public volatile java.util.function.Consumer<ArrayNode> reportSymbols = a -> { };
 
   /**
    * @param image the LiME image it sends
@@ -109,6 +117,7 @@ public final class FakeHost implements Runnable {
 
   private void upload(Map<String, String> p, String plan) throws IOException, InterruptedException {
     Map<Integer, URI> parts = new HashMap<>();
+    Map<String, URI> symbolUrls = new HashMap<>();
     long partSize = 0;
     String moduleSha = null;
     URI moduleUrl = null;
@@ -117,6 +126,7 @@ public final class FakeHost implements Runnable {
       switch (f[0]) {
         case "part" -> parts.put(Integer.parseInt(f[1]), URI.create(f[2]));
         case "part_size" -> partSize = Long.parseLong(f[1]);
+        case "symbols" -> symbolUrls.put(f[1], URI.create(f[2]));
         case "module" -> {
           if (f[1].equals(release)) {
             moduleSha = f[2];
@@ -153,6 +163,21 @@ public final class FakeHost implements Runnable {
         return;
       }
     }
+    ArrayNode sentSymbols = result.putArray("symbols");
+    for (Map.Entry<String, byte[]> e : symbols.entrySet()) {
+      URI url = symbolUrls.get(e.getKey());
+      if (url != null) {
+        put(url, e.getValue());
+        sentSymbols.addObject().put("kind", e.getKey()).put("status", "sent").put("bytes", e.getValue().length)
+            .put("sha256", Sha256.digest(e.getValue()).hex()).put("source", switch (e.getKey()) {
+              case "btf" -> "/sys/kernel/btf/vmlinux";
+              case "kallsyms" -> "/proc/kallsyms";
+              case "version" -> "/proc/version";
+              default -> "/boot/System.map-" + release;
+            });
+      }
+    }
+    reportSymbols.accept(sentSymbols);
     result.put("status", "ok").put("stage", "done").put("error", "").put("bytes", total)
         .put("sha256", behaviour == Behaviour.WRONG_SHA ? "0".repeat(64) : Sha256.digest(image).hex());
     put(resultUrl, Json.write(result));

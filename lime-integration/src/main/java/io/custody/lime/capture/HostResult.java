@@ -1,7 +1,12 @@
 package io.custody.lime.capture;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import io.custody.evidence.InvalidInputException;
 import io.custody.evidence.Json;
 import io.custody.evidence.Printable;
@@ -42,7 +47,7 @@ public record HostResult(
     @JsonProperty("utc_start") String utcStart,
     @JsonProperty("utc_end") String utcEnd,
     @JsonProperty("uptime") Map<String, String> uptime,
-    @JsonProperty("symbols") List<SentFile> symbols,
+    @JsonProperty("symbols") @JsonDeserialize(using = SentFile.ListReader.class) List<SentFile> symbols,
     @JsonProperty("method") String method,
     @JsonProperty("method_reason") String methodReason,
     @JsonProperty("avml_sha256") String avmlSha256,
@@ -71,6 +76,58 @@ public record HostResult(
 
     public boolean sent() {
       return "sent".equals(status);
+    }
+
+    /**
+     * An entry as the host wrote it, read field by field: a field of the wrong JSON type is absent
+     * (null; a size that is not a whole number from 0 to 2^63-1 is -1, which no file has), and an entry
+     * that is not an object is an entry of no kind, not sent. The symbols are not needed to keep the
+     * capture, so nothing in them may make the result unreadable.
+     */
+    static SentFile of(JsonNode n) {
+      if (n == null || !n.isObject()) {
+        return new SentFile(null, "malformed", null, -1, null);
+      }
+      JsonNode b = n.path("bytes");
+      long bytes = b.isIntegralNumber() && b.canConvertToLong() && b.asLong() >= 0 ? b.asLong() : -1;
+      return new SentFile(text(n, "kind"), text(n, "status"), text(n, "source"), bytes, text(n, "sha256"));
+    }
+
+    private static String text(JsonNode n, String field) {
+      JsonNode v = n.get(field);
+      return v != null && v.isTextual() ? v.asText() : null;
+    }
+
+    /** The symbols array: its entries by {@link #of}, nulls left out; anything but an array is one entry of no kind. */
+    static final class ListReader extends StdDeserializer<List<SentFile>> {
+      private static final long serialVersionUID = 1L;
+
+      ListReader() {
+        super(List.class);
+      }
+
+      @Override
+      public List<SentFile> deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+        JsonNode n = ctx.readTree(p);
+        if (n == null || n.isNull()) {
+          return List.of();
+        }
+        if (!n.isArray()) {
+          return List.of(of(n));
+        }
+        List<SentFile> out = new java.util.ArrayList<>();
+        n.forEach(e -> {
+          if (!e.isNull()) {
+            out.add(of(e));
+          }
+        });
+        return out;
+      }
+
+      @Override
+      public List<SentFile> getNullValue(DeserializationContext ctx) {
+        return List.of();
+      }
     }
   }
 

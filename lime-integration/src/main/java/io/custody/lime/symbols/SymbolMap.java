@@ -37,7 +37,8 @@ public record SymbolMap(String kind, Map<String, Long> symbols, long kaslrOffset
   /**
    * @param kind {@link #KALLSYMS} or {@link #SYSTEM_MAP}
    * @param name the file's name, for messages
-   * @throws InvalidInputException when a line is malformed, or the map is too large or holds no _text
+   * @throws InvalidInputException when a line is malformed, or the map is too large or holds no _text (an empty
+   *     file, or one of module symbols only, included)
    */
   public static SymbolMap parse(byte[] data, String kind, String name) {
     if (!KALLSYMS.equals(kind) && !SYSTEM_MAP.equals(kind)) {
@@ -83,9 +84,9 @@ public record SymbolMap(String kind, Map<String, Long> symbols, long kaslrOffset
       }
       raw.putIfAbsent(f[2], address);
     }
-    if (!nonZero) {
+    if (!nonZero && !raw.isEmpty()) {
       // kptr_restrict=2, or a reader without CAP_SYSLOG: every address reads as zero
-      return new SymbolMap(kind, Map.of(), 0, !raw.isEmpty(), modules);
+      return new SymbolMap(kind, Map.of(), 0, true, modules);
     }
     Long text = raw.get("_text");
     if (text == null) {

@@ -6,7 +6,9 @@ import io.custody.evidence.Sha256;
 import io.custody.lime.KernelRelease;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CapturePlanTest {
@@ -62,5 +64,38 @@ class CapturePlanTest {
     assertThat(CaptureMethod.parse("AVML")).isEqualTo(CaptureMethod.AVML);
     assertThat(CaptureMethod.AUTO.label()).isEqualTo("auto");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> CaptureMethod.parse("kcore")).hasMessageContaining("expected auto, lime or avml");
+  }
+
+  @Test
+  void of_symbolUrls_oneLineEachInTheFixedOrderAfterTheModulesBeforeTheParts() {
+    Map<String, URI> urls = new LinkedHashMap<>(); // given out of order: the plan's order is SYMBOL_FILES'
+    urls.put("version", URI.create("http://s3/c/symbols/version?X-Amz-Signature=4"));
+    urls.put("kallsyms", URI.create("http://s3/c/symbols/kallsyms?X-Amz-Signature=3"));
+    urls.put("system-map", URI.create("http://s3/c/symbols/system-map?X-Amz-Signature=2"));
+    urls.put("btf", URI.create("http://s3/c/symbols/btf?X-Amz-Signature=1"));
+    CapturePlan p = CapturePlan.of(45000, 16L << 20, 2, Transport.NONE, CaptureMethod.AUTO,
+        List.of(new CapturePlan.Module(KernelRelease.of("6.1.0-26-amd64"), Sha256.digest(new byte[1]), URI.create("http://s3/lime/a.ko")),
+            new CapturePlan.Module(KernelRelease.of("6.1.0-27-amd64"), Sha256.digest(new byte[2]), URI.create("http://s3/lime/b.ko"))),
+        new CapturePlan.Source(Sha256.digest(new byte[3]), URI.create("http://s3/lime/lime-source.tar.gz")), null, urls,
+        n -> URI.create("http://s3/part?partNumber=" + n));
+    List<String> lines = List.of(new String(p.bytes(), StandardCharsets.US_ASCII).split("\n"));
+    assertThat(lines.subList(6, lines.size())).extracting(l -> l.split(" ")[0])
+        .containsExactly("module", "module", "lime_source", "symbols", "symbols", "symbols", "symbols", "part", "part");
+    assertThat(lines.subList(9, 13)).containsExactly("symbols btf http://s3/c/symbols/btf?X-Amz-Signature=1",
+        "symbols system-map http://s3/c/symbols/system-map?X-Amz-Signature=2", "symbols kallsyms http://s3/c/symbols/kallsyms?X-Amz-Signature=3",
+        "symbols version http://s3/c/symbols/version?X-Amz-Signature=4");
+    assertThat(CapturePlan.SYMBOL_FILES).containsExactly("btf", "system-map", "kallsyms", "version");
+  }
+
+  @Test
+  void of_someOrNoSymbolUrls_onlyThoseListedNothingElse() {
+    Map<String, URI> urls = Map.of("btf", URI.create("http://s3/btf"), "kallsyms", URI.create("http://s3/kallsyms"), "modules",
+        URI.create("http://s3/not-a-symbols-file"));
+    String some = new String(CapturePlan.of(45000, 16L << 20, 1, Transport.NONE, CaptureMethod.AUTO, List.of(), null, null, urls, n -> URI.create("http://s3/p" + n)).bytes(),
+        StandardCharsets.US_ASCII);
+    assertThat(some).contains("\nsymbols btf http://s3/btf\nsymbols kallsyms http://s3/kallsyms\npart 1 ").doesNotContain("not-a-symbols-file")
+        .doesNotContain("system-map").doesNotContain("symbols version");
+    String none = new String(CapturePlan.of(45000, 16L << 20, 1, List.of(), n -> URI.create("http://s3/p" + n)).bytes(), StandardCharsets.US_ASCII);
+    assertThat(none).doesNotContain("symbols");
   }
 }

@@ -49,6 +49,77 @@ class HostResultTest {
         .isInstanceOf(InvalidInputException.class);
   }
 
+  /** The symbols array as capture.sh writes it (sent, missing, unreadable), and a null among them. */
+  static final String SYMBOLS = """
+      "symbols": [
+          {"kind": "btf", "status": "sent", "bytes": 5301248, "sha256": "%s", "source": "/sys/kernel/btf/vmlinux"},
+          null,
+          {"kind": "system-map", "status": "missing", "bytes": 0, "sha256": "-", "source": "/boot/System.map-6.1.0-56-amd64"},
+          {"kind": "kallsyms", "status": "sent", "bytes": 9663676, "sha256": "%s", "source": "/proc/kallsyms"},
+          {"kind": "version", "status": "failed", "bytes": 160, "sha256": "%s", "source": "/proc/version"}
+        ],
+      """.formatted("c".repeat(64), "d".repeat(64), "e".repeat(64));
+
+  static HostResult withSymbols(String symbols) {
+    return parse(OK.replace("\"utc_start\"", symbols + " \"utc_start\""));
+  }
+
+  @Test
+  void parse_symbolsArray_eachFileAsTheHostReportsItNullsLeftOut() {
+    HostResult r = withSymbols(SYMBOLS);
+    assertThat(r.symbols()).extracting(HostResult.SentFile::kind).containsExactly("btf", "system-map", "kallsyms", "version");
+    assertThat(r.symbols()).extracting(HostResult.SentFile::sent).containsExactly(true, false, true, false);
+    assertThat(r.symbols().get(0)).isEqualTo(new HostResult.SentFile("btf", "sent", "/sys/kernel/btf/vmlinux", 5301248, "c".repeat(64)));
+    assertThat(r.symbols().get(1).sha256()).isEqualTo("-");
+    // the capture's own fields are read as before
+    assertThat(r.checkedParts()).hasSize(2);
+    assertThat(r.streamSha256().hex()).isEqualTo("b".repeat(64));
+  }
+
+  @Test
+  void parse_noSymbols_emptyList() {
+    assertThat(parse(OK).symbols()).isEmpty(); // a capture document older than the symbols stage
+    assertThat(withSymbols("\"symbols\": null,").symbols()).isEmpty();
+    assertThat(withSymbols("\"symbols\": [null, null],").symbols()).isEmpty();
+  }
+
+  @Test
+  void parse_hostileSymbolsEntries_readAsNotUsableTheCaptureStillParses() {
+    // what a compromised host may write there: none of it may cost the capture its result
+    HostResult r = withSymbols("""
+        "symbols": [
+            {"kind": "btf", "status": "sent", "bytes": 123456789012345678901234567890, "sha256": "%s", "source": "/sys/kernel/btf/vmlinux"},
+            {"kind": "kallsyms", "status": "sent", "bytes": null, "sha256": null, "source": null},
+            {"kind": "version", "status": "sent", "bytes": "160", "sha256": ["x"], "source": {"a": 1}},
+            {"kind": ["btf"], "status": true},
+            {"kind": "version", "status": "sent", "bytes": -5, "sha256": "%s", "source": "/proc/version"},
+            {"kind": "version", "status": "sent", "bytes": 1.5, "sha256": "%s", "source": "/proc/version"},
+            {},
+            7,
+            "btf"
+          ],
+        """.formatted("c".repeat(64), "e".repeat(64), "e".repeat(64)));
+    assertThat(r.ok()).isTrue();
+    assertThat(r.checkedParts()).hasSize(2);
+    assertThat(r.symbols()).hasSize(9);
+    // a size that is no file's size: negative, so never equal to what S3 holds
+    assertThat(r.symbols()).extracting(HostResult.SentFile::bytes).containsOnly(-1L);
+    assertThat(r.symbols().get(0).kind()).isEqualTo("btf");
+    assertThat(r.symbols().get(1).sha256()).isNull();
+    assertThat(r.symbols().get(2).sha256()).isNull();
+    assertThat(r.symbols().get(2).source()).isNull();
+    assertThat(r.symbols().get(3).kind()).isNull();
+    assertThat(r.symbols().get(3).sent()).isFalse();
+    assertThat(r.symbols().subList(6, 9)).allSatisfy(f -> {
+      assertThat(f.kind()).isNull();
+      assertThat(f.sent()).isFalse();
+    });
+    // not a list at all
+    HostResult notAList = withSymbols("\"symbols\": {\"kind\": \"btf\"},");
+    assertThat(notAList.ok()).isTrue();
+    assertThat(notAList.symbols()).singleElement().satisfies(f -> assertThat(f.sent()).isFalse());
+  }
+
   @Test
   void method_fieldsOfTheScript_olderResultsWereLime() {
     HostResult old = parse(OK);

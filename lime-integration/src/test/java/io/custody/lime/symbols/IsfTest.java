@@ -108,8 +108,113 @@ class IsfTest {
     @SuppressWarnings("unchecked")
     Map<String, Map<String, Object>> task = (Map<String, Map<String, Object>>) user.get("task_struct").get("fields");
     assertThat(task).containsKeys("pid", "tgid", "comm", "tasks", "real_parent");
-    // Volatility 3's own schema (6.2.0) accepts the table, in the project's venv (jsonschema imported first: without it,
-    // volatility's validate passes anything)
+    validate(isf);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> banner = (Map<String, Object>) ((Map<String, Object>) isf.get("symbols")).get("linux_banner");
+    assertThat(new String(java.util.Base64.getDecoder().decode((String) banner.get("constant_data")), StandardCharsets.UTF_8))
+        .isEqualTo("Linux version 6.1.0-test (gcc) #1 SMP\n\0");
+  }
+
+  static Btf kernelLikeBtf() {
+    return Btf.parse(TestBtf.kernelLike(), "kernel-like");
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Map<String, Object>> symbols(Map<String, Object> isf) {
+    return (Map<String, Map<String, Object>>) isf.get("symbols");
+  }
+
+  @Test
+  void of_knownKernelGlobals_typedFromTheBtf() {
+    Btf btf = kernelLikeBtf();
+    Map<String, Long> syms = new java.util.LinkedHashMap<>();
+    syms.put("_text", 0xffffffff81000000L);
+    syms.put("init_task", 0xffffffff82a1aa40L);
+    syms.put("tk_core", 0xffffffff83fd4780L);
+    syms.put("tick_nsec", 0xffffffff83fd48a0L);
+    syms.put("log_buf_len", 0xffffffff83000000L);
+    syms.put("current_task", 0x1fb80L);
+    syms.put("jiffies", 0xffffffff829079c0L);
+    Map<String, Map<String, Object>> s = symbols(Isf.of(btf, syms, "Linux version 6.1.0-test", Map.of(), "test"));
+    assertThat(s.get("init_task").get("type")).isEqualTo(Map.of("kind", "struct", "name", "task_struct"));
+    // the anonymous struct is named from its BTF id, the one whose first members are seq and timekeeper
+    assertThat(s.get("tk_core").get("type")).isEqualTo(Map.of("kind", "struct", "name", "unnamed_struct_11"));
+    assertThat(s.get("_text").get("type")).isEqualTo(Map.of("kind", "base", "name", "char"));
+    assertThat(s.get("jiffies").get("type")).isEqualTo(Map.of("kind", "base", "name", "long unsigned int"));
+    // a typedef is seen through to what it names
+    assertThat(s.get("log_buf_len").get("type")).isEqualTo(Map.of("kind", "base", "name", "unsigned int"));
+    // a per-CPU variable: typed from its BTF VAR
+    assertThat(s.get("current_task").get("type")).isEqualTo(Map.of("kind", "pointer", "subtype", Map.of("kind", "struct", "name", "task_struct")));
+    // not in kernel-symbol-types.txt: an address only
+    assertThat(s.get("tick_nsec")).containsOnlyKeys("address");
+    assertThat(Isf.KNOWN_TYPES).containsEntry("tk_core", "{seq,timekeeper}").containsEntry("taint_flags", "struct taint_flag[]")
+        .doesNotContainKey("tick_nsec");
+  }
+
+  @Test
+  void of_knownGlobalWhoseTypeTheBtfLacks_leftUntyped() {
+    Map<String, Long> syms = Map.of("_text", 0xffffffff81000000L, "init_mm", 0xffffffff82b5c940L, "mod_tree", 0xffffffff82b5d000L,
+        "registered_fb", 0xffffffff82b5e000L, "idt_table", 0xffffffff82b5f000L);
+    Map<String, Map<String, Object>> s = symbols(Isf.of(kernelLikeBtf(), syms, null, Map.of(), "test"));
+    // struct mm_struct, struct mod_tree_root, struct fb_info *[32], gate_desc[256]: none in this BTF
+    assertThat(s.get("init_mm")).containsOnlyKeys("address");
+    assertThat(s.get("mod_tree")).containsOnlyKeys("address");
+    assertThat(s.get("registered_fb")).containsOnlyKeys("address");
+    assertThat(s.get("idt_table")).containsOnlyKeys("address");
+    assertThat(s).doesNotContainKey("linux_banner");
+    // without the anonymous struct, tk_core is left untyped too (the decoy {seq, lock} is not taken)
+    TestBtf b = new TestBtf();
+    int seq = b.struct("seqcount", 4, "sequence", b.integer("int", 4, 1), 0);
+    b.struct("", 16, "seq", seq, 0, "lock", 1, 4);
+    Map<String, Map<String, Object>> t = symbols(Isf.of(Btf.parse(b.bytes(), "decoy"), Map.of("tk_core", 0xffffffff83fd4780L), null, Map.of(), "t"));
+    assertThat(t.get("tk_core")).containsOnlyKeys("address");
+  }
+
+  @Test
+  void of_taintFlags_countIsTheGapToTheNextSymbolOverTheElementSize() {
+    long at = 0xffffffff8200fd20L;
+    Map<String, Long> syms = new java.util.LinkedHashMap<>();
+    syms.put("_text", 0xffffffff81000000L);
+    syms.put("taint_flags", at);
+    syms.put("__func__.1", at + 0x40); // 64 bytes: 21 whole taint_flag of 3 bytes
+    syms.put("alias_of_taint_flags", at); // a second name at the same address is not the next symbol
+    Map<String, Map<String, Object>> s = symbols(Isf.of(kernelLikeBtf(), syms, null, Map.of(), "test"));
+    assertThat(s.get("taint_flags").get("type")).isEqualTo(Map.of("kind", "array", "count", 21L,
+        "subtype", Map.of("kind", "struct", "name", "taint_flag")));
+
+    // the last symbol: nothing to measure the array by, left untyped
+    Map<String, Map<String, Object>> last = symbols(Isf.of(kernelLikeBtf(), Map.of("_text", 0xffffffff81000000L, "taint_flags", at), null,
+        Map.of(), "test"));
+    assertThat(last.get("taint_flags")).containsOnlyKeys("address");
+
+    // a next symbol far away (a hostile or odd map) bounds the count at 4096
+    Map<String, Map<String, Object>> far = symbols(Isf.of(kernelLikeBtf(), Map.of("taint_flags", at, "x", at + (1L << 30)), null, Map.of(), "t"));
+    assertThat(far.get("taint_flags").get("type")).isEqualTo(Map.of("kind", "array", "count", 4096L,
+        "subtype", Map.of("kind", "struct", "name", "taint_flag")));
+
+    // a BTF without struct taint_flag: untyped
+    Map<String, Map<String, Object>> none = symbols(Isf.of(Btf.parse(TestImages.tinyBtf(), "tiny"), syms, null, Map.of(), "t"));
+    assertThat(none.get("taint_flags")).containsOnlyKeys("address");
+  }
+
+  @Test
+  void of_typedSymbols_tableValidatesWithVolatilitysSchema() throws Exception {
+    Map<String, Long> syms = new java.util.LinkedHashMap<>();
+    syms.put("_text", 0xffffffff81000000L);
+    syms.put("init_task", 0xffffffff82a1aa40L);
+    syms.put("tk_core", 0xffffffff83fd4780L);
+    syms.put("taint_flags", 0xffffffff8200fd20L);
+    syms.put("__func__.1", 0xffffffff8200fd60L);
+    syms.put("current_task", 0x1fb80L);
+    syms.put("init_mm", 0xffffffff82b5c940L);
+    Map<String, Object> isf = Isf.of(kernelLikeBtf(), syms, "Linux version 6.1.0-test (gcc) #1 SMP",
+        Map.of("btf", Map.of("name", "/sys/kernel/btf/vmlinux"), "kallsyms", Map.of("name", "/proc/kallsyms", "sha256", "a".repeat(64))), "test");
+    validate(isf);
+  }
+
+  /** Volatility 3's own schema (6.2.0) accepts the table, in the project's venv (skipped without it). */
+  static void validate(Map<String, Object> isf) throws Exception {
+    // jsonschema imported first: without it, volatility's validate passes anything
     Path python = io.custody.evidence.testing.Corpus.repo().resolve(".venv/bin/python");
     assumeTrue(Files.isExecutable(python), ".venv missing: run scripts/setup");
     Path json = Files.createTempFile("isf", ".json");
@@ -122,10 +227,6 @@ class IsfTest {
     } finally {
       Files.deleteIfExists(json);
     }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> banner = (Map<String, Object>) ((Map<String, Object>) isf.get("symbols")).get("linux_banner");
-    assertThat(new String(java.util.Base64.getDecoder().decode((String) banner.get("constant_data")), StandardCharsets.UTF_8))
-        .isEqualTo("Linux version 6.1.0-test (gcc) #1 SMP\n\0");
   }
 
   @Test
