@@ -27,8 +27,10 @@ import java.util.regex.Pattern;
  *       an exited child awaiting its parent: {@code [comm]} and nothing mapped);
  *   <li>{@code memory-miner-command-line} (high): a command line of a cryptocurrency miner (pool URLs,
  *       xmrig's options, wallet-shaped arguments);
- *   <li>{@code memory-reverse-shell} (critical): a shell holding a network connection (its standard
- *       streams on a socket), or a command line of a known reverse-shell form;
+ *   <li>{@code memory-reverse-shell} (critical): a shell whose standard streams are an established
+ *       network connection, or a command line of a known reverse-shell form;
+ *   <li>{@code memory-shell-network-connection} (high): a shell holding an established connection on
+ *       another descriptor (a script using the network itself, bash's /dev/tcp);
  *   <li>{@code memory-connection-to-case-address} (high): a connection to an address the case saw
  *       elsewhere (CloudTrail source addresses);
  *   <li>{@code memory-hidden-module} (critical): a kernel module in sysfs but missing from the module list;
@@ -101,6 +103,12 @@ final class KernelFindings {
       }
     }
     Set<Long> shellWithSocket = new LinkedHashSet<>();
+    Set<Long> onStdio = new LinkedHashSet<>();
+    for (KernelView.Sock s : v.sockets()) {
+      if (s.inet() && "ESTABLISHED".equals(s.state()) && s.fd() != null && s.fd() <= 2) {
+        onStdio.add(s.pid());
+      }
+    }
     for (KernelView.Sock s : v.sockets()) {
       if (!s.inet()) {
         continue;
@@ -108,11 +116,20 @@ final class KernelFindings {
       String who = who(s.pid(), s.process());
       String row = "linux.sockstat PID " + s.pid() + " FD " + s.fd() + " " + s.proto() + " " + s.source() + ":" + s.sourcePort() + " -> "
           + s.destination() + ":" + s.destinationPort() + " " + s.state();
-      if (s.process() != null && SHELLS.contains(s.process().toLowerCase(Locale.ROOT)) && "ESTABLISHED".equals(s.state())
-          && shellWithSocket.add(s.pid())) {
-        out.add(new Finding("memory-reverse-shell", CRITICAL, who, s.destination() + ":" + s.destinationPort(),
-            who + ", a shell, holds a connection to " + s.destination() + ":" + s.destinationPort() + (s.fd() != null && s.fd() <= 2
-                ? " on its standard " + (s.fd() == 0 ? "input" : s.fd() == 1 ? "output" : "error") : "") + "; " + row));
+      boolean shell = s.process() != null && SHELLS.contains(s.process().toLowerCase(Locale.ROOT));
+      if (shell && "ESTABLISHED".equals(s.state()) && shellWithSocket.add(s.pid())) {
+        if (onStdio.contains(s.pid())) {
+          // its standard streams are the connection: commands come from the network, output goes back
+          KernelView.Sock std = v.sockets().stream().filter(x -> x.pid() == s.pid() && x.fd() != null && x.fd() <= 2 && x.inet()).findFirst().orElse(s);
+          out.add(new Finding("memory-reverse-shell", CRITICAL, who, std.destination() + ":" + std.destinationPort(),
+              who + ", a shell, holds a connection to " + std.destination() + ":" + std.destinationPort() + " on its standard "
+                  + (std.fd() == 0 ? "input" : std.fd() == 1 ? "output" : "error") + "; " + row));
+        } else {
+          // a shell script talking to the network itself (bash's /dev/tcp): a downloader, a miner's pool, a beacon
+          out.add(new Finding("memory-shell-network-connection", HIGH, who, s.destination() + ":" + s.destinationPort(),
+              who + ", a shell, holds a connection to " + s.destination() + ":" + s.destinationPort() + " on descriptor " + s.fd()
+                  + " (not its standard streams: a script using the network itself, e.g. bash's /dev/tcp); " + row));
+        }
       }
       for (String a : new String[] {s.destination(), s.source()}) {
         if (a != null && caseAddresses.containsKey(a)) {

@@ -198,6 +198,22 @@ class KernelFindingsTest {
   }
 
   @Test
+  void of_shellScriptWithAConnectionOnItsOwnDescriptor_highNotAReverseShell() {
+    // the lab's miner: a bash script that opened exec 3<>/dev/tcp/… to its pool, its stdio elsewhere
+    List<Sock> socks = new ArrayList<>(cleanSockets());
+    socks.add(new Sock(2090, "bash", 3L, "AF_INET", "STREAM", "TCP", "127.0.0.1", "38480", "127.0.0.1", "3333", "ESTABLISHED"));
+    List<Proc> procs = cleanHost();
+    procs.add(user(2090, 1, "bash", "bash /opt/app/poll.sh", "/usr/bin/bash"));
+    List<Finding> fs = KernelFindings.of(view(procs, socks, List.of(), List.of()), Map.of());
+    assertThat(fs).singleElement().satisfies(f -> {
+      assertThat(f.ruleId()).isEqualTo("memory-shell-network-connection");
+      assertThat(f.severity()).isEqualTo(Severity.HIGH);
+      assertThat(f.address()).isEqualTo("pid 2090 (bash)");
+      assertThat(f.reason()).contains("on descriptor 3");
+    });
+  }
+
+  @Test
   void of_connectionWithACaseAddress_highEitherEnd() {
     List<Sock> socks = new ArrayList<>(cleanSockets());
     socks.add(new Sock(601, "amazon-ssm-agen", 11L, "AF_INET6", "STREAM", "TCP", "2001:db8::12", "41300", "2001:db8::bad", "443", "ESTABLISHED"));
