@@ -50,7 +50,21 @@ final class CaseReader {
     List<ReportData.Analysis> analyses = new ArrayList<>();
     List<ReportData.Finding> findings = new ArrayList<>();
     List<ReportData.MemoryView> memory = new ArrayList<>();
-    for (Item i : kase.items()) {
+    // Running an analysis again adds a new item of the same name about the same source: the newest is
+    // the one the report reads; the earlier ones stay listed, marked superseded, their findings not counted.
+    Map<String, Item> newest = new LinkedHashMap<>();
+    List<Item> items = kase.items();
+    for (Item i : items) {
+      if (i.type() == ItemType.ANALYSIS) {
+        newest.merge(i.sourceId() + "\u0000" + i.name(), i, (a, b) -> newer(b, a) ? b : a);
+      }
+    }
+    for (Item i : items) {
+      Item latest = i.type() == ItemType.ANALYSIS ? newest.get(i.sourceId() + "\u0000" + i.name()) : i;
+      if (!latest.id().equals(i.id())) {
+        analyses.add(new ReportData.Analysis(i.id(), i.name(), null, i.hashes().sha256().hex(), i.size(), 0, Map.of(), null, latest.id()));
+        continue;
+      }
       if (i.type() != ItemType.ANALYSIS) {
         acquisitions.add(new ReportData.Acquisition(i.id(), i.type().label(), i.sourceId(), i.acquiredUtc(), i.size(), i.hashes().sha256().hex(),
             i.hashes().md5(), i.hashes().sha1(), i.dir() + " (" + i.segments().size() + " file(s), " + i.compression().label() + ")", i.origin(), i.notes()));
@@ -74,7 +88,7 @@ final class CaseReader {
     Map<String, Long> summary = new LinkedHashMap<>();
     summary.put("items", (long) kase.items().size());
     summary.put("acquisitions", (long) acquisitions.size());
-    summary.put("analyses", (long) analyses.size());
+    summary.put("analyses", analyses.stream().filter(a -> a.supersededBy() == null).count());
     summary.put("containment_steps", (long) steps.size());
     summary.put("custody_entries", (long) entries.size());
     for (Severity s : Severity.values()) {
@@ -88,6 +102,17 @@ final class CaseReader {
         new ReportData.CaseSummary(info.id(), info.examiner(), info.organization(), info.description(), info.openedUtc(), info.host()),
         new ReportData.Custody(chain.count(), chain.head().hex(), chain.intact(), problems, open), summary, steps, acquisitions, analyses,
         findings.size() > MAX_LISTED ? findings.subList(0, MAX_LISTED) : findings, memory.isEmpty() ? null : memory, log);
+  }
+
+  /** True when {@code a} was recorded after {@code b} (by time, then by item number). */
+  private static boolean newer(Item a, Item b) {
+    int c = String.valueOf(a.acquiredUtc()).compareTo(String.valueOf(b.acquiredUtc()));
+    return c != 0 ? c > 0 : itemNumber(a.id()) > itemNumber(b.id());
+  }
+
+  private static long itemNumber(String id) {
+    String digits = id.replaceAll("\\D", "");
+    return digits.isEmpty() ? -1 : Long.parseLong(digits.length() > 18 ? digits.substring(digits.length() - 18) : digits);
   }
 
   private static List<String> targets(List<CustodyObject> objects) {

@@ -240,6 +240,9 @@ final class HtmlReport {
     for (var a : d.analyses()) {
       StringBuilder facts = new StringBuilder();
       a.facts().forEach((k, v) -> facts.append(esc(k)).append(": ").append(esc(v)).append("<br>"));
+      if (a.supersededBy() != null) {
+        facts.append("superseded by ").append(esc(a.supersededBy())).append(" (a later run; its findings are not counted)<br>");
+      }
       if (a.problem() != null) {
         facts.append("<span class=\"bad\">").append(esc(a.problem())).append("</span>");
       }

@@ -55,11 +55,21 @@ public record ReportData(
       @JsonProperty("md5") String md5, @JsonProperty("sha1") String sha1, @JsonProperty("stored") String stored,
       @JsonProperty("origin") String origin, @JsonProperty("notes") String notes) {}
 
-  /** An analysis output of the case. {@code facts} are its top-level scalar fields (for kinds this report does not know). */
+  /**
+   * An analysis output of the case. {@code facts} are its top-level scalar fields (for kinds this
+   * report does not know). {@code supersededBy}: a later run of the same analysis of the same source
+   * (kept in the case and its custody log, not counted: the report uses the newest).
+   */
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
   public record Analysis(@JsonProperty("item") String item, @JsonProperty("name") String name, @JsonProperty("kind") String kind,
       @JsonProperty("sha256") String sha256, @JsonProperty("size") long size, @JsonProperty("findings") int findings,
-      @JsonProperty("facts") Map<String, String> facts, @JsonProperty("problem") String problem) {}
+      @JsonProperty("facts") Map<String, String> facts, @JsonProperty("problem") String problem,
+      @JsonProperty("superseded_by") String supersededBy) {
+
+    public Analysis(String item, String name, String kind, String sha256, long size, int findings, Map<String, String> facts, String problem) {
+      this(item, name, kind, sha256, size, findings, facts, problem, null);
+    }
+  }
 
   /** A finding from any analysis, in one shape. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

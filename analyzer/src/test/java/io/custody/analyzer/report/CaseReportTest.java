@@ -68,4 +68,36 @@ class CaseReportTest {
     assertThat(analysed).extracting(CustodyEntry::outcome).containsExactly(Outcome.INTENT, Outcome.SUCCEEDED, Outcome.INTENT, Outcome.SUCCEEDED,
         Outcome.INTENT, Outcome.SUCCEEDED);
   }
+
+  /** Analysing again, and reporting again: each finding counted once, from the newest run; the earlier runs listed as superseded. */
+  @Test
+  void run_analysesRunTwice_findingsCountedOnceFromTheNewest() throws Exception {
+    Case kase = Cases.open(tmp.resolve("home"), "IR-REPORT-2");
+    Item disk = Cases.addDisk(kase, Corpus.path("disk/dfvfs/imynd.dd"), "vol-0abc1234567890def", Compression.ZSTD, 1 << 20);
+    List<Path> trail = List.of(Corpus.path("cloudtrail/stratus-red-team/detonation-logs"));
+    new CloudTrailAnalysis(Clock.systemUTC()).runInto(kase, trail, tmp.resolve("w"));
+    new DiskAnalysis(Clock.systemUTC()).workDir(tmp.resolve("w")).run(kase, disk.id());
+    JsonNode once = Json.mapper().readTree(CaseReport.file(kase, new CaseReport(Clock.systemUTC()).run(kase, tmp.resolve("w")).json()).toFile());
+    new CloudTrailAnalysis(Clock.systemUTC()).runInto(kase, trail, tmp.resolve("w"));
+    new DiskAnalysis(Clock.systemUTC()).workDir(tmp.resolve("w")).run(kase, disk.id());
+    JsonNode twice = Json.mapper().readTree(CaseReport.file(kase, new CaseReport(Clock.systemUTC()).run(kase, tmp.resolve("w")).json()).toFile());
+
+    assertThat(once.get("findings").size()).isGreaterThan(3);
+    assertThat(twice.get("findings").size()).isEqualTo(once.get("findings").size());
+    // the same analyses, plus the first report's report.html and report.json
+    assertThat(twice.get("summary").get("analyses").asLong()).isEqualTo(once.get("summary").get("analyses").asLong() + 2);
+    List<String> newestItems = new java.util.ArrayList<>();
+    twice.get("findings").forEach(f -> newestItems.add(f.get("item").asText()));
+    List<String> superseded = new java.util.ArrayList<>();
+    twice.get("analyses").forEach(a -> {
+      if (a.has("superseded_by")) {
+        superseded.add(a.get("item").asText());
+        assertThat(a.get("superseded_by").asText()).isNotEqualTo(a.get("item").asText());
+      }
+    });
+    // the first CloudTrail and disk runs, and the first report's two files
+    assertThat(superseded).hasSizeGreaterThanOrEqualTo(4);
+    assertThat(newestItems).doesNotContainAnyElementsOf(superseded);
+    assertThat(kase.items()).hasSizeGreaterThan(superseded.size());
+  }
 }
