@@ -69,6 +69,37 @@ class CaseReportTest {
         Outcome.INTENT, Outcome.SUCCEEDED);
   }
 
+  /** A memory analysis Volatility read: the process tree (kernel threads folded), the flagged process and its connection. */
+  @Test
+  void run_memoryAnalysisWithKernelView_processTreeAndConnections() throws Exception {
+    Case kase = Cases.open(tmp.resolve("home"), "IR-REPORT-3");
+    String memory = """
+        {"kind":"custody.memory-analysis","item_id":"item-001","source_id":"i-0abc1234567890def","kernel":{"status":"ok",
+         "processes":[{"pid":1,"ppid":0,"comm":"systemd","args":"/sbin/init"},{"pid":2,"ppid":0,"comm":"kthreadd","args":"[kthreadd]","kernel_thread":true},
+          {"pid":3,"ppid":2,"comm":"rcu_gp","args":"[rcu_gp]","kernel_thread":true},
+          {"pid":134,"ppid":1,"comm":"bash","args":"[kworker/u4:2] /var/tmp/.x/kworker.sh","exe":"/bin/bash","uid":0}],
+         "sockets":[{"pid":134,"process":"bash","family":"AF_INET","proto":"TCP","source":"10.0.1.12","source_port":"39120",
+          "destination":"203.0.113.9","destination_port":"3333","state":"ESTABLISHED"},
+          {"pid":1,"process":"systemd","family":"AF_UNIX","source":"/run/systemd/notify"}],
+         "modules":[{"name":"custody_hideme","address":"0xffffffffc0a00000","hidden":true}]},
+         "findings":[{"rule_id":"memory-process-disguised","severity":"high","address":"pid 134 (bash)","reason":"disguised"}]}
+        """;
+    byte[] m = memory.getBytes(StandardCharsets.UTF_8);
+    kase.add(ItemSpec.of(ItemType.ANALYSIS, "item-001", "memory-analysis.json"), new ByteArrayInputStream(m), m.length, ProgressListener.NONE);
+
+    CaseReport.Result r = new CaseReport(Clock.systemUTC()).run(kase, tmp.resolve("w"));
+
+    String html = Files.readString(CaseReport.file(kase, r.html()));
+    assertThat(html).contains("<h2>Memory of i-0abc1234567890def</h2>", "Process tree", "(and 1 kernel threads)", "custody_hideme at 0xffffffffc0a00000")
+        .contains("<tr class=\"bad\"><td>134</td><td>&nbsp;&nbsp;└ bash", "203.0.113.9:3333").doesNotContain("rcu_gp").doesNotContain("/run/systemd/notify");
+    JsonNode view = Json.mapper().readTree(CaseReport.file(kase, r.json()).toFile()).get("memory").get(0);
+    assertThat(view.get("processes")).hasSize(4);
+    assertThat(view.get("connections")).singleElement().satisfies(c -> {
+      assertThat(c.get("remote").asText()).isEqualTo("203.0.113.9:3333");
+      assertThat(c.get("flagged").asBoolean()).isTrue();
+    });
+  }
+
   /** Analysing again, and reporting again: each finding counted once, from the newest run; the earlier runs listed as superseded. */
   @Test
   void run_analysesRunTwice_findingsCountedOnceFromTheNewest() throws Exception {

@@ -67,8 +67,12 @@ final class SymbolsStore {
     Map<String, Map<String, String>> sources = new LinkedHashMap<>();
     for (HostResult.SentFile f : host.symbols()) {
       String kind = String.valueOf(f.kind());
-      if (!LIMITS.containsKey(kind) || files.containsKey(kind)) {
+      if (!LIMITS.containsKey(kind)) {
         notes.add("the host reports an unexpected symbols file '" + Printable.of(kind) + "'; ignored");
+        continue;
+      }
+      if (files.containsKey(kind)) {
+        notes.add("the host reports " + kind + " twice; the first kept, the second ignored");
         continue;
       }
       if (!f.sent()) {

@@ -536,7 +536,7 @@ class MemoryCaptureEmulatorTest {
     assertThat(hosts.get(0).error.get()).isNull();
     assertThat(r.outcome()).isEqualTo(Outcome.SUCCEEDED);
     assertThat(r.notes()).contains("the host reports an unexpected symbols file '../../../etc/passwd'; ignored",
-        "the host reports an unexpected symbols file 'version'; ignored", "the host reports an unexpected symbols file 'btf'; ignored",
+        "the host reports version twice; the first kept, the second ignored", "the host reports btf twice; the first kept, the second ignored",
         "the host reports an unexpected symbols file 'null'; ignored");
     assertThat(r.notes()).anyMatch(n -> n.startsWith("system-map could not be fetched: "));
     assertThat(r.notes()).anyMatch(n -> n.startsWith("symbol table made from BTF"));

@@ -335,16 +335,28 @@ public final class Isf {
     boolean struct = e.startsWith("struct ");
     boolean union = e.startsWith("union ");
     String name = struct ? e.substring(7).strip() : union ? e.substring(6).strip() : e;
-    for (Btf.Type t : btf.types()) {
-      if (!t.name().equals(name)) {
-        continue;
-      }
+    for (Btf.Type t : byName().getOrDefault(name, List.of())) {
       boolean fits = struct ? t.kind() == Btf.STRUCT : union ? t.kind() == Btf.UNION : t.kind() == Btf.INT || t.kind() == Btf.TYPEDEF;
       if (fits) {
         return describe(t.id(), 0);
       }
     }
     return null;
+  }
+
+  private Map<String, List<Btf.Type>> byName;
+
+  /** The BTF's named types by name, built once (the symbol table looks up about 70 declarations). */
+  private Map<String, List<Btf.Type>> byName() {
+    if (byName == null) {
+      byName = new HashMap<>();
+      for (Btf.Type t : btf.types()) {
+        if (!t.name().isEmpty()) {
+          byName.computeIfAbsent(t.name(), k -> new java.util.ArrayList<>(1)).add(t);
+        }
+      }
+    }
+    return byName;
   }
 
   /** The type behind typedefs and qualifiers. */
